@@ -1,0 +1,193 @@
+package io.agentid.bootstrap;
+
+/**
+ * The JDBC hooks advice calls. Static entry points forward to the delegate the agent installs; the delegate
+ * lives in the agent's class loader.
+ *
+ * <p>Contract of the {@code enter*} methods: they return a scope to hand to {@link #exit}, or null when
+ * this call is not traced (a nested call, or no agent). A delegate signals a deliberate block by
+ * <em>returning</em> the exception to throw (a {@code java.sql.SQLException}); anything the delegate throws
+ * is a fault of ours: it is reported to {@link Faults} and the call proceeds.
+ */
+public abstract class JdbcHooks {
+    private static volatile JdbcHooks delegate;
+
+    protected JdbcHooks() {}
+
+    public static void install(JdbcHooks hooks) {
+        delegate = hooks;
+    }
+
+    /** {@code Statement.execute*(String sql, ...)}. */
+    public static Object enterSql(Object statement, String sql) throws Exception {
+        JdbcHooks d = delegate;
+        if (d == null) {
+            return null;
+        }
+        Object scope;
+        try {
+            scope = d.sql(statement, sql);
+        } catch (Throwable t) {
+            Faults.report("jdbc.enter", t);
+            return null;
+        }
+        if (scope instanceof Exception) {
+            throw (Exception) scope;
+        }
+        return scope;
+    }
+
+    /** {@code PreparedStatement.execute*()}: the SQL was captured when the statement was prepared. */
+    public static Object enterPrepared(Object statement) throws Exception {
+        JdbcHooks d = delegate;
+        if (d == null) {
+            return null;
+        }
+        Object scope;
+        try {
+            scope = d.prepared(statement);
+        } catch (Throwable t) {
+            Faults.report("jdbc.enter", t);
+            return null;
+        }
+        if (scope instanceof Exception) {
+            throw (Exception) scope;
+        }
+        return scope;
+    }
+
+    /** {@code executeBatch()} / {@code executeLargeBatch()} on any statement. */
+    public static Object enterBatch(Object statement) throws Exception {
+        JdbcHooks d = delegate;
+        if (d == null) {
+            return null;
+        }
+        Object scope;
+        try {
+            scope = d.batch(statement);
+        } catch (Throwable t) {
+            Faults.report("jdbc.enter", t);
+            return null;
+        }
+        if (scope instanceof Exception) {
+            throw (Exception) scope;
+        }
+        return scope;
+    }
+
+    public static void exit(Object scope, Throwable thrown) {
+        if (scope == null) {
+            return;
+        }
+        JdbcHooks d = delegate;
+        if (d == null) {
+            return;
+        }
+        try {
+            d.end(scope, thrown);
+        } catch (Throwable t) {
+            Faults.report("jdbc.exit", t);
+        }
+    }
+
+    /** {@code Connection.prepareStatement(sql, ...)} / {@code prepareCall(sql, ...)} returned {@code statement}. */
+    public static void prepared(Object connection, String sql, Object statement) {
+        JdbcHooks d = delegate;
+        if (d == null || statement == null) {
+            return;
+        }
+        try {
+            d.onPrepare(connection, sql, statement);
+        } catch (Throwable t) {
+            Faults.report("jdbc.prepare", t);
+        }
+    }
+
+    /** {@code addBatch(sql)} on a statement, or {@code addBatch()} on a prepared statement ({@code sql} null). */
+    public static void addBatch(Object statement, String sql) {
+        JdbcHooks d = delegate;
+        if (d == null) {
+            return;
+        }
+        try {
+            d.onAddBatch(statement, sql);
+        } catch (Throwable t) {
+            Faults.report("jdbc.addBatch", t);
+        }
+    }
+
+    public static void clearBatch(Object statement) {
+        JdbcHooks d = delegate;
+        if (d == null) {
+            return;
+        }
+        try {
+            d.onClearBatch(statement);
+        } catch (Throwable t) {
+            Faults.report("jdbc.clearBatch", t);
+        }
+    }
+
+    /**
+     * A driver method whose own SQL is not the application's call ({@code Driver.connect}, metadata, session
+     * settings): guarded calls made inside it are neither decided nor traced. Returns a token for
+     * {@link #exitInternal}.
+     */
+    public static Object enterInternal() {
+        JdbcHooks d = delegate;
+        if (d == null) {
+            return null;
+        }
+        try {
+            return d.internalEnter();
+        } catch (Throwable t) {
+            Faults.report("jdbc.internal", t);
+            return null;
+        }
+    }
+
+    public static void exitInternal(Object token) {
+        JdbcHooks d = delegate;
+        if (d == null || token == null) {
+            return;
+        }
+        try {
+            d.internalExit(token);
+        } catch (Throwable t) {
+            Faults.report("jdbc.internal", t);
+        }
+    }
+
+    /** {@code Connection.setSchema(..)} returned: the connection's current schema may have changed. */
+    public static void schemaChanged(Object connection) {
+        JdbcHooks d = delegate;
+        if (d == null) {
+            return;
+        }
+        try {
+            d.onSchemaChanged(connection);
+        } catch (Throwable t) {
+            Faults.report("jdbc.setSchema", t);
+        }
+    }
+
+    protected abstract Object sql(Object statement, String sql) throws Exception;
+
+    protected abstract Object prepared(Object statement) throws Exception;
+
+    protected abstract Object batch(Object statement) throws Exception;
+
+    protected abstract void end(Object scope, Throwable thrown);
+
+    protected abstract void onPrepare(Object connection, String sql, Object statement);
+
+    protected abstract void onAddBatch(Object statement, String sql);
+
+    protected abstract void onClearBatch(Object statement);
+
+    protected abstract void onSchemaChanged(Object connection);
+
+    protected abstract Object internalEnter();
+
+    protected abstract void internalExit(Object token);
+}

@@ -1,0 +1,17 @@
+package io.agentid.policy.compile;
+
+import io.agentid.policy.PolicyException;
+import io.agentid.policy.model.Match;
+import io.agentid.policy.parse.YamlMap;
+
+/**
+ * Checks the {@code match} mapping of one kind of rule. One implementation per kind, registered in
+ * {@link PolicyChecker#KINDS}; adding a kind adds a checker and touches nothing else in the checker.
+ */
+interface MatchChecker {
+    /** The kind, as written after {@code kind:}. */
+    String kind();
+
+    /** Checks and normalises {@code match} (whose {@code kind} is already known to be this one). */
+    Match check(YamlMap match, Checks checks) throws PolicyException;
+}
