@@ -130,7 +130,7 @@ public final class AgentInstaller {
                 + " ms, install " + (t5 - t4) / 1_000_000 + " ms");
         if (pipeline != null) {
             pipeline.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> pipeline.shutdown(5_000), "agentid-shutdown"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> pipeline.shutdown(2_000), "agentid-shutdown"));
         }
         AgentLog.info("agentid " + VERSION + " guarding `" + agentId + "`: policy " + engine.source() + " ("
                 + engine.version() + ", " + engine.mode().label() + "), interceptors [" + names + "], export "

@@ -58,16 +58,6 @@ public final class Fold {
         return h;
     }
 
-    /** Whether {@code s[from, from + key.length())}, folded to lower case, equals {@code lowerKey}; the caller checks bounds. */
-    static boolean regionEqualsLower(String s, int from, String lowerKey) {
-        for (int i = 0, n = lowerKey.length(); i < n; i++) {
-            if (lower(s.charAt(from + i)) != lowerKey.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /**
      * Whether {@code s[from, from + lowerKey.length)}, folded to lower case, equals {@code lowerKey}; the
      * caller checks bounds. The hot-path form: the literal is a {@code char[]}, so only the subject pays for
@@ -92,20 +82,6 @@ public final class Fold {
             }
         }
         return -1;
-    }
-
-    /**
-     * A cheap 8-bit fingerprint of a name (its length and folded first and last characters) for the 256-bit
-     * filters in front of the hash tables: most names that are not in a table are rejected without hashing.
-     * {@code to > from}.
-     */
-    static int fingerprint(String s, int from, int to) {
-        return ((lower(s.charAt(from)) * 31 + lower(s.charAt(to - 1))) * 31 + (to - from)) & 255;
-    }
-
-    /** The fingerprint of a lower-case key, equal to {@link #fingerprint(String, int, int)} of any name that folds to it. */
-    static int fingerprint(String lowerKey) {
-        return ((lowerKey.charAt(0) * 31 + lowerKey.charAt(lowerKey.length() - 1)) * 31 + lowerKey.length()) & 255;
     }
 
     /** Whether {@code s}, folded to upper case, equals {@code upperKey}. */
