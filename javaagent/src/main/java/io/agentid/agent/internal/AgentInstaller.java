@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import net.bytebuddy.ByteBuddy;
@@ -33,6 +34,7 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
 
 /** Runs inside the agent's class loader: reads the configuration, loads the policy, starts export and the interceptors. */
@@ -69,7 +71,9 @@ public final class AgentInstaller {
                     + agentId + "`");
         }
 
-        PolicyEngine engine;
+        // The policy is parsed on a second thread while Byte Buddy starts on this one; premain waits for
+        // it before any class is instrumented, so no call is ever decided without it.
+        CompletableFuture<PolicyEngine> policy = new CompletableFuture<>();
         boolean blockOnInternalError = false;
         try {
             if (configError != null) {
@@ -77,17 +81,28 @@ public final class AgentInstaller {
             }
             blockOnInternalError = config.choice(AgentConfig.ON_INTERNAL_ERROR, "proceed", "proceed", "block")
                     .equals("block");
-            engine = loadPolicy(config);
+            AgentConfig settings = config;
+            Thread loader = new Thread(() -> {
+                try {
+                    PolicyEngine e = loadPolicy(settings);
+                    policy.complete(e);
+                    warmUp(e);
+                } catch (Throwable t) {
+                    policy.completeExceptionally(t);
+                }
+            }, "agentid-start");
+            loader.setDaemon(true);
+            loader.start();
         } catch (IllegalArgumentException e) {
             AgentLog.error("configuration error: " + e.getMessage() + "; every guarded call will be denied", null);
-            engine = PolicyEngine.failClosed("configuration",
-                    "agentid is misconfigured (" + e.getMessage() + "); failing closed");
+            policy.complete(PolicyEngine.failClosed("configuration",
+                    "agentid is misconfigured (" + e.getMessage() + "); failing closed"));
         }
 
         long t1 = System.nanoTime();
         SpanPipeline pipeline = pipeline(config, agentId);
         long t2 = System.nanoTime();
-        AgentRuntime runtime = new AgentRuntime(agentId, engine, pipeline, blockOnInternalError);
+        AgentRuntime runtime = new AgentRuntime(agentId, null, pipeline, blockOnInternalError);
         Map<String, Boolean> reportedSites = new ConcurrentHashMap<>();
         Faults.setReporter((site, t, count) -> {
             if (reportedSites.putIfAbsent(site, Boolean.TRUE) == null) {
@@ -102,7 +117,10 @@ public final class AgentInstaller {
                 .disableClassFormatChanges()
                 .with(attached ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
                         : AgentBuilder.RedefinitionStrategy.DISABLED)
-                .with(AgentBuilder.PoolStrategy.Default.FAST)
+                // one type-description cache per class loader for the JVM's life: matching a class's
+                // super types then never parses java.lang.Object (or a driver's base class) twice
+                .with(new AgentBuilder.PoolStrategy.WithTypePoolCache.Simple(TypePool.Default.ReaderMode.FAST,
+                        new ConcurrentHashMap<>()))
                 .with(new ErrorListener())
                 .ignore(nameStartsWith("java.")
                         .or(nameStartsWith("jdk."))
@@ -122,10 +140,19 @@ public final class AgentInstaller {
             agent = interceptor.install(agent, runtime);
             names.append(names.length() == 0 ? "" : ", ").append(interceptor.name());
         }
+        PolicyEngine engine;
+        try {
+            engine = policy.join();
+        } catch (RuntimeException e) {
+            AgentLog.error("could not load the policy: " + e.getCause() + "; every guarded call will be denied", e);
+            engine = PolicyEngine.failClosed("unloadable", "agentid could not load its policy (" + e.getCause()
+                    + "); failing closed");
+        }
+        runtime.setEngine(engine);
         long t4 = System.nanoTime();
         agent.installOn(inst);
         long t5 = System.nanoTime();
-        AgentLog.debug("start-up: policy " + (t1 - t0) / 1_000_000 + " ms, pipeline " + (t2 - t1) / 1_000_000
+        AgentLog.debug("start-up: config " + (t1 - t0) / 1_000_000 + " ms, pipeline " + (t2 - t1) / 1_000_000
                 + " ms, runtime " + (t3 - t2) / 1_000_000 + " ms, interceptors " + (t4 - t3) / 1_000_000
                 + " ms, install " + (t5 - t4) / 1_000_000 + " ms");
         if (pipeline != null) {
@@ -148,6 +175,12 @@ public final class AgentInstaller {
         System.setProperty(prefix + ".nexus.disabled", "true");
         System.setProperty(prefix + ".raw", "true");
         System.setProperty(prefix + ".generate", "true");
+    }
+
+    /** Loads the classes the first decision needs, off the application's start-up path. */
+    private static void warmUp(PolicyEngine engine) {
+        io.agentid.sql.SqlAnalyzer.analyze("SELECT name FROM items i JOIN orders o ON o.id = i.id WHERE i.id = 1");
+        engine.decideSql("agentid-warm-up", "SELECT", new String[] {"public.items"});
     }
 
     private static PolicyEngine loadPolicy(AgentConfig config) {
