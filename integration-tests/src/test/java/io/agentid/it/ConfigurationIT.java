@@ -2,6 +2,7 @@ package io.agentid.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.agentid.it.apps.LegacyDriverApp;
 import io.agentid.it.apps.SmallJdbcApp;
 import io.agentid.it.support.Forked;
 import io.agentid.it.support.Jvms;
@@ -120,6 +121,28 @@ class ConfigurationIT {
             assertThat(r.stderr()).containsPattern("export: \\d+ spans exported, [1-9]\\d* allowed-call spans dropped"
                     + " \\(queue full\\), 0 denied-call spans dropped");
         }
+    }
+
+    @Test
+    void aFaultInsideAgentidLetsTheCallProceedAndIsReportedOnce() throws Exception {
+        Forked.Result r = Forked.of(Jvms.first(), LegacyDriverApp.class)
+                .agent("policy=" + GUARDRAILS + ",agent.id=a")
+                .run().assertSucceeded();
+        assertThat(r.value("execute.0")).as(r.toString()).isEqualTo("ok true");
+        assertThat(r.value("execute.1")).isEqualTo("ok true");
+        assertThat(r.value("execute.2")).isEqualTo("ok true");
+        assertThat(r.stderr().split("internal fault at jdbc.decide", -1)).as(r.stderr()).hasSize(2);
+        assertThat(r.stderr()).contains("java.lang.AbstractMethodError");
+    }
+
+    @Test
+    void aFaultInsideAgentidCanBeConfiguredToBlock() throws Exception {
+        Forked.Result r = Forked.of(Jvms.first(), LegacyDriverApp.class)
+                .agent("policy=" + GUARDRAILS + ",agent.id=a,on_internal_error=block")
+                .run().assertSucceeded();
+        assertThat(r.value("execute.0")).as(r.toString())
+                .startsWith("blocked 42501 agentid: blocked by rule 'internal-error': ");
+        assertThat(r.value("execute.2")).startsWith("blocked 42501 agentid: blocked by rule 'internal-error': ");
     }
 
     @Test
