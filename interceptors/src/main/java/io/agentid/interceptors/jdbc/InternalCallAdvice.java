@@ -4,7 +4,8 @@ import io.agentid.bootstrap.JdbcHooks;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Driver methods that run SQL of their own ({@code Driver.connect}, {@code DatabaseMetaData.*}, session
+ * Driver methods that run SQL of their own ({@code Driver.connect}, {@code DataSource.getConnection},
+ * {@code DatabaseMetaData} queries, session
  * settings on {@code Connection}): that SQL is the driver's, not the application's call, so it is neither
  * decided nor traced.
  */

@@ -73,10 +73,15 @@ public final class JdbcInterceptor implements Interceptor {
                                         "setTransactionIsolation", "getTransactionIsolation", "setAutoCommit",
                                         "getAutoCommit", "setClientInfo", "getClientInfo", "isValid", "getMetaData",
                                         "setNetworkTimeout", "getNetworkTimeout", "setHoldability")))))
-                .type(not(isInterface()).and(hasSuperType(namedOneOf("java.sql.Driver", "java.sql.DatabaseMetaData",
-                        "javax.sql.DataSource"))))
+                // only the methods that can run SQL of the driver's own: weaving every setter of a pool's
+                // DataSource or all ~180 metadata methods would cost start-up for nothing
+                .type(not(isInterface()).and(hasSuperType(namedOneOf("java.sql.Driver", "javax.sql.DataSource"))))
                 .transform((builder, type, loader, module, domain) -> builder
                         .visit(Advice.to(InternalCallAdvice.class).on(CODE
-                                .and(not(named("toString").or(named("hashCode")).or(named("equals")))))));
+                                .and(namedOneOf("connect", "getConnection")))))
+                .type(not(isInterface()).and(hasSuperType(named("java.sql.DatabaseMetaData"))))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(Advice.to(InternalCallAdvice.class).on(CODE
+                                .and(returns(named("java.sql.ResultSet"))))));
     }
 }
