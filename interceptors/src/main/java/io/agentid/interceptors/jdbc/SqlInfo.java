@@ -22,27 +22,10 @@ final class SqlInfo {
     private volatile Resolved last;
 
     SqlInfo(SqlAnalysis analysis) {
-        this.problem = analysis.problem();
-        this.sanitized = analysis.analysable() ? analysis.sanitized() : null;
-        List<SqlStatement> statements = analysis.statements();
-        int n = statements.size();
-        operations = new String[n];
-        rawTables = new String[n][];
-        schemaSwitches = new String[n];
-        boolean needs = false;
-        boolean switches = false;
-        for (int i = 0; i < n; i++) {
-            SqlStatement s = statements.get(i);
-            operations[i] = s.operation();
-            rawTables[i] = s.tables().toArray(new String[0]);
-            schemaSwitches[i] = s.schemaSwitch();
-            switches |= s.schemaSwitch() != null;
-            for (String t : rawTables[i]) {
-                needs |= t.indexOf('.') < 0;
-            }
-        }
-        this.needsSchema = needs;
-        this.switchesSchema = switches;
+        this(analysis.analysable() ? analysis.sanitized() : null, analysis.problem(),
+                analysis.statements().stream().map(SqlStatement::operation).toArray(String[]::new),
+                analysis.statements().stream().map(st -> st.tables().toArray(new String[0])).toArray(String[][]::new),
+                analysis.statements().stream().map(SqlStatement::schemaSwitch).toArray(String[]::new));
     }
 
     private SqlInfo(String sanitized, String problem, String[] operations, String[][] rawTables,

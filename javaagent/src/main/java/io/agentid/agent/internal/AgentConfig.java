@@ -26,6 +26,10 @@ final class AgentConfig {
     static final String OTEL_RESOURCE_ATTRIBUTES = "otel.resource.attributes";
     static final String OTEL_TRACES_EXPORTER = "otel.traces.exporter";
 
+    private static final java.util.Set<String> KNOWN = java.util.Set.of(POLICY, AGENT_ID, POLICY_ON_ERROR,
+            ON_INTERNAL_ERROR, LOG_LEVEL, QUEUE_ALLOWED, QUEUE_EVIDENCE, OTEL_ENDPOINT, OTEL_TRACES_ENDPOINT,
+            OTEL_PROTOCOL, OTEL_HEADERS, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_EXPORTER);
+
     private final Map<String, String> args;
     private final Map<String, String> env;
     private final java.util.Properties props;
@@ -59,9 +63,8 @@ final class AgentConfig {
     java.util.List<String> unknownArgs() {
         java.util.List<String> unknown = new java.util.ArrayList<>();
         for (String k : args.keySet()) {
-            if (!java.util.Set.of(POLICY, AGENT_ID, POLICY_ON_ERROR, ON_INTERNAL_ERROR, LOG_LEVEL, QUEUE_ALLOWED,
-                    QUEUE_EVIDENCE, OTEL_ENDPOINT, OTEL_TRACES_ENDPOINT, OTEL_PROTOCOL, OTEL_HEADERS, OTEL_SERVICE_NAME,
-                    OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_EXPORTER).contains(k)) {
+            boolean interceptorSwitch = k.startsWith("interceptor.") && k.endsWith(".enabled");
+            if (!KNOWN.contains(k) && !interceptorSwitch) {
                 unknown.add(k);
             }
         }

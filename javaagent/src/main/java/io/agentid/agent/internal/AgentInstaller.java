@@ -34,7 +34,6 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
 
 /** Runs inside the agent's class loader: reads the configuration, loads the policy, starts export and the interceptors. */
@@ -117,10 +116,7 @@ public final class AgentInstaller {
                 .disableClassFormatChanges()
                 .with(attached ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
                         : AgentBuilder.RedefinitionStrategy.DISABLED)
-                // one type-description cache per class loader for the JVM's life: matching a class's
-                // super types then never parses java.lang.Object (or a driver's base class) twice
-                .with(new AgentBuilder.PoolStrategy.WithTypePoolCache.Simple(TypePool.Default.ReaderMode.FAST,
-                        new ConcurrentHashMap<>()))
+                .with(new TypePoolCaches())
                 .with(new ErrorListener())
                 .ignore(nameStartsWith("java.")
                         .or(nameStartsWith("jdk."))
