@@ -53,7 +53,7 @@ public final class OtlpCodec {
 
     public static Decoded decodeProtobuf(byte[] body, int offset, int length) throws OtlpDecodeException {
         Objects.checkFromIndexSize(offset, length, body.length);
-        return ProtoMessageDecoder.decode(body, offset, length);
+        return ProtoWireDecoder.decode(body, offset, length);
     }
 
     public static Decoded decodeJson(byte[] body) throws OtlpDecodeException {
