@@ -14,6 +14,10 @@ final class GlobList {
     private final int[] minLengths;
     private final long[] masks;
     private final long[] bits;
+    /** The least of the globs' minimum lengths: a shorter part matches none of them. */
+    final int minLength;
+    /** The characters every glob needs (AND of their masks; 0 without masks): a part lacking one matches none. */
+    final long commonMask;
 
     private GlobList(List<NameGlob> globs, List<Long> bits, boolean useMasks) {
         int n = globs.size();
@@ -26,6 +30,14 @@ final class GlobList {
             masks[i] = useMasks ? this.globs[i].charMask() : 0L;
             this.bits[i] = bits.get(i);
         }
+        int min = Integer.MAX_VALUE;
+        long common = -1L;
+        for (int i = 0; i < n; i++) {
+            min = Math.min(min, minLengths[i]);
+            common &= masks[i];
+        }
+        this.minLength = min;
+        this.commonMask = common;
     }
 
     /** Collects globs and their bits. */

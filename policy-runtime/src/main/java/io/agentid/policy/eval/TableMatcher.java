@@ -32,6 +32,12 @@ public final class TableMatcher {
     private final GlobList others;
     private final DottedGlob[] dotted;
     private final long[] dottedBits;
+    // Per dotted glob, an inline filter on its rightmost part that is not *: its position from the right (1 to
+    // 3; a table with fewer parts lacks it, and a missing part matches only *), its minimum length and the
+    // first character of its prefix (-1 when none).
+    private final int[] dottedKey;
+    private final int[] dottedMin;
+    private final int[] dottedFirst;
 
     /** @param conditions condition {@code i} (bit {@code i}, {@code i < 64}) is the list of its patterns */
     public TableMatcher(List<List<NamePattern>> conditions) {
@@ -118,8 +124,21 @@ public final class TableMatcher {
         this.others = others.build(true);
         this.dotted = dotted.toArray(new DottedGlob[0]);
         this.dottedBits = new long[dottedBits.size()];
+        this.dottedKey = new int[this.dotted.length];
+        this.dottedMin = new int[this.dotted.length];
+        this.dottedFirst = new int[this.dotted.length];
         for (int i = 0; i < this.dottedBits.length; i++) {
             this.dottedBits[i] = dottedBits.get(i);
+            DottedGlob g = this.dotted[i];
+            int k = 1;
+            while (g.partFromRight(k).isAny()) {
+                k++; // some part is not *: matchesEveryTable() globs are not here
+            }
+            NameGlob part = g.partFromRight(k);
+            String prefix = part.prefix();
+            dottedKey[i] = k;
+            dottedMin[i] = part.minLength();
+            dottedFirst[i] = prefix.isEmpty() || prefix.charAt(0) >= 128 ? -1 : prefix.charAt(0);
         }
     }
 
@@ -130,7 +149,7 @@ public final class TableMatcher {
         return table[c];
     }
 
-    /** The bits of the conditions that {@code t} (lower case, parts joined by {@code .}) matches. */
+    /** The bits of the conditions that {@code t} (parts joined by {@code .}, compared folded to lower case) matches. */
     public long matchBits(String t) {
         // One forward pass: where each of the last three parts starts, its folded hash and, when some glob
         // needs it, a mask of the last part's characters.
@@ -174,6 +193,15 @@ public final class TableMatcher {
         s1 = start;
         h1 = h;
         n = n >= 2 ? 3 : n + 1;
+        return lookup(t, len, n, s1, s2, s3, h1, h2, h3, m);
+    }
+
+    /**
+     * The bits of the conditions that match, given the table's parts: {@code n} (at most 3) parts, the last
+     * three starting at {@code s1}, {@code s2}, {@code s3} (as in {@link DottedGlob#matchesTableParts}), their
+     * folded hashes {@code h1..h3}, and the last part's character mask {@code m} (when {@code others} needs it).
+     */
+    private long lookup(String t, int len, int n, int s1, int s2, int s3, int h1, int h2, int h3, long m) {
         long bits = always;
         if (key1 != null) {
             bits |= key1.lookup(t, s1, len, h1, n, s1, s2, s3);
@@ -184,23 +212,36 @@ public final class TableMatcher {
         if (key3 != null && n >= 3) {
             bits |= key3.lookup(t, s3, s2 - 1, h3, n, s1, s2, s3);
         }
-        if (len > s1) {
+        int lastLen = len - s1;
+        if (lastLen > 0) {
             if (dispatched) {
                 char last = Fold.lower(t.charAt(len - 1));
-                if (last < 128 && bySuffix[last] != null) {
-                    bits |= bySuffix[last].match(t, s1, len, -1L);
+                GlobList g;
+                if (last < 128 && (g = bySuffix[last]) != null && lastLen >= g.minLength) {
+                    bits |= g.match(t, s1, len, -1L);
                 }
                 char first = Fold.lower(t.charAt(s1));
-                if (first < 128 && byPrefix[first] != null) {
-                    bits |= byPrefix[first].match(t, s1, len, -1L);
+                if (first < 128 && (g = byPrefix[first]) != null && lastLen >= g.minLength) {
+                    bits |= g.match(t, s1, len, -1L);
                 }
             }
-            if (needMask) {
-                bits |= others.match(t, s1, len, m);
+            GlobList o = others;
+            if (o != null && lastLen >= o.minLength && (o.commonMask & ~m) == 0L) {
+                bits |= o.match(t, s1, len, m);
             }
         }
         DottedGlob[] ds = dotted;
         for (int i = 0; i < ds.length; i++) {
+            int k = dottedKey[i];
+            if (k > n) {
+                continue;
+            }
+            int from = k == 1 ? s1 : k == 2 ? s2 : s3;
+            int to = k == 1 ? len : k == 2 ? s1 - 1 : s2 - 1;
+            int f = dottedFirst[i];
+            if (to - from < dottedMin[i] || (f >= 0 && (from == to || Fold.lower(t.charAt(from)) != f))) {
+                continue;
+            }
             if (ds[i].matchesTableParts(t, n, s1, s2, s3)) {
                 bits |= dottedBits[i];
             }
