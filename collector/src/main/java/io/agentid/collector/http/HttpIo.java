@@ -40,6 +40,14 @@ final class HttpIo {
         }
     }
 
+    static {
+        // without TCP_NODELAY every response waits ~40 ms for the client's delayed ACK (Nagle); read once, when the
+        // JDK server's configuration class loads, so set before the first server is created
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     static HttpServer bind(String host, int port, String what, int threads) throws IOException {
         HttpServer server;
         try {
