@@ -145,8 +145,18 @@ final class StoreKeys {
         return true;
     }
 
+    /** Hex of either case (stored, and returned, as lower case). */
     static boolean isHex(String s, int bytes) {
-        return s.length() == bytes * 2 && isLowerHex(s.toLowerCase(java.util.Locale.ROOT), bytes);
+        if (s.length() != bytes * 2) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static void hexTo(String s, byte[] b, int off) {
