@@ -161,7 +161,7 @@ public final class ApiServer implements AutoCloseable {
     private void page(HttpExchange ex) throws IOException {
         byte[] html;
         try (InputStream in = ApiServer.class.getResourceAsStream("index.html")) {
-            html = in == null ? "<p>agentid collector: see /api/calls</p>".getBytes() : in.readAllBytes();
+            html = in == null ? "<p>agentid collector: see /api/calls?limit=200</p>".getBytes() : in.readAllBytes();
         }
         HttpIo.send(ex, 200, "text/html; charset=utf-8", html);
     }

@@ -46,6 +46,11 @@ final class HttpIo {
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
+        // a client that sends its request slowly (or never finishes it) is cut off after a minute, so slow clients
+        // cannot hold every worker for ever
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", "60");
+        }
     }
 
     static HttpServer bind(String host, int port, String what, int threads) throws IOException {
@@ -57,14 +62,14 @@ final class HttpIo {
                     + "); is another process using it? Choose another port, or 0 for a free one");
         }
         AtomicInteger n = new AtomicInteger();
-        // bounded: when every worker is busy and the queue is full, the accepting thread runs the request itself,
-        // which stops it accepting more: back-pressure instead of an unbounded backlog
+        // bounded: when every worker is busy and the queue is full, the server closes the new connection (the JDK
+        // server's answer to a rejected exchange) and the client retries; the accepting thread never blocks
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(threads * 16), r -> {
+                new ArrayBlockingQueue<>(threads * 32), r -> {
                     Thread t = new Thread(r, "agentid-" + what.replace(' ', '-') + "-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
-                }, new ThreadPoolExecutor.CallerRunsPolicy());
+                }, new ThreadPoolExecutor.AbortPolicy());
         server.setExecutor(pool);
         return server;
     }

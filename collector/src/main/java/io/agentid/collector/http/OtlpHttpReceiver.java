@@ -38,7 +38,7 @@ public final class OtlpHttpReceiver implements AutoCloseable {
         this.ingest = ingest;
         this.maxBodyBytes = maxBodyBytes;
         this.server = HttpIo.bind(host, port, "OTLP/HTTP receiver (--otlp-http-port)",
-                Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+                Math.max(16, 4 * Runtime.getRuntime().availableProcessors()));
         server.createContext("/", this::handle);
         server.start();
     }

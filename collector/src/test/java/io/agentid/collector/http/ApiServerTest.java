@@ -123,6 +123,9 @@ class ApiServerTest {
                 + api.address().getPort() + "/api/calls")).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(post.statusCode()).isEqualTo(405);
+        HttpResponse<String> page = get("/");
+        assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(page.body()).contains("/api/calls?limit=200");
         assertThat(get("/api/calls").statusCode()).isEqualTo(200);
     }
 }
