@@ -165,7 +165,8 @@ public final class ModelRequests {
     private static ModelRequest read(Shape shape, String provider, byte[] body, int off, int len) {
         List<String> notes = new ArrayList<>(2);
         RequestScanner scan = new RequestScanner(body, off, shape.api, notes);
-        if (body == null || len <= 0 || off < 0 || off + len > body.length) {
+        boolean hasBody = body != null && len > 0 && off >= 0 && off + len <= body.length;
+        if (!hasBody) {
             notes.add("no body; input not counted");
         } else {
             scan.scan(len);
@@ -182,7 +183,7 @@ public final class ModelRequests {
         TokenCounter counter = TokenCounter.forModel(provider, model);
         long input = 0;
         try {
-            input = scan.inputTokens(counter);
+            input = hasBody ? scan.inputTokens(counter) : 0;
         } catch (RuntimeException e) {
             notes.add("input could not be tokenised (" + e + ")");
         }
