@@ -77,6 +77,8 @@ class HostsTest {
         assertThat(Hosts.normalise(h)).isSameAs(h);
         String ip = "10.0.0.1";
         assertThat(Hosts.normalise(ip)).isSameAs(ip);
+        String v6 = "2001:db8::1:0:0:1";
+        assertThat(Hosts.normalise(v6)).isSameAs(v6);
     }
 
     @Test
