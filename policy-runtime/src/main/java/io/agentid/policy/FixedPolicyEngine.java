@@ -21,6 +21,12 @@ final class FixedPolicyEngine implements PolicyEngine {
     }
 
     @Override
+    public Decision decideHttp(String agentId, String method, String scheme, String host, int port, String path,
+            String model, double costUsd) {
+        return decision;
+    }
+
+    @Override
     public Mode mode() {
         return decision.mode();
     }

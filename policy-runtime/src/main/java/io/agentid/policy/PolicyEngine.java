@@ -26,6 +26,26 @@ public interface PolicyEngine {
     /** Decides a SQL call whose text could not be analysed, per the policy's {@code unanalysable_sql} setting. */
     Decision decideUnanalysableSql(String agentId);
 
+    /**
+     * Decides one outbound HTTP request or, with {@code method}, {@code scheme} and {@code path} null, a raw
+     * connection to a destination. Only {@code kind: http} rules apply. A condition on a fact the call does
+     * not have (no method on a raw connection, no model on a request that is not a model call) does not hold,
+     * in either its positive or its {@code _not} form; see docs/POLICY.md, "kind: http".
+     *
+     * @param agentId the agent's id; null reads as the empty id
+     * @param method the request method ({@code GET}, ...; compared case-insensitively), or null for a raw connection
+     * @param scheme {@code http}, {@code https}, {@code ws} or {@code wss} (case-insensitive), or null for a raw
+     *     connection
+     * @param host the host as the client will connect to it, un-normalised: the engine normalises it as
+     *     {@link Hosts#normalise} does (a host already in canonical form costs nothing extra)
+     * @param port the real port (default ports already filled in by the caller), or -1 if unknown
+     * @param path the raw path as sent, without the query and not percent-decoded, or null for a raw connection
+     * @param model the LLM model of a model request, or null
+     * @param costUsd an upper bound of the call's estimated cost in US dollars, or NaN if unknown
+     */
+    Decision decideHttp(String agentId, String method, String scheme, String host, int port, String path, String model,
+            double costUsd);
+
     Mode mode();
 
     /** The policy's content hash, {@code sha256:} and 16 hex digits; the same in every decision. */

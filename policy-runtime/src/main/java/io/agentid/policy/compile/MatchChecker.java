@@ -2,6 +2,7 @@ package io.agentid.policy.compile;
 
 import io.agentid.policy.PolicyException;
 import io.agentid.policy.model.Match;
+import java.util.List;
 import io.agentid.policy.parse.YamlMap;
 
 /**
@@ -11,6 +12,9 @@ import io.agentid.policy.parse.YamlMap;
 interface MatchChecker {
     /** The kind, as written after {@code kind:}. */
     String kind();
+
+    /** Every key a match of this kind may have, {@code kind} first. */
+    List<String> keys();
 
     /** Checks and normalises {@code match} (whose {@code kind} is already known to be this one). */
     Match check(YamlMap match, Checks checks) throws PolicyException;

@@ -38,7 +38,7 @@ public final class PolicyChecker {
 
     static {
         Map<String, MatchChecker> kinds = new TreeMap<>();
-        for (MatchChecker c : List.<MatchChecker>of(new SqlMatchChecker())) {
+        for (MatchChecker c : List.<MatchChecker>of(new SqlMatchChecker(), new HttpMatchChecker())) {
             kinds.put(c.kind(), c);
         }
         KINDS = java.util.Collections.unmodifiableMap(kinds);
@@ -172,6 +172,18 @@ public final class PolicyChecker {
         MatchChecker checker = KINDS.get(kind.value());
         if (checker == null) {
             throw checks.error(kind, "unknown kind " + quote(kind.value()) + " (known: " + String.join(", ", KINDS.keySet()) + ")");
+        }
+        for (YamlEntry e : map.entries()) {
+            String key = e.key().value();
+            if (checker.keys().contains(key)) {
+                continue;
+            }
+            for (MatchChecker other : KINDS.values()) {
+                if (other != checker && other.keys().contains(key)) {
+                    throw checks.error(e.key(), quote(key) + " is a condition of kind " + other.kind() + ", not of kind "
+                            + checker.kind() + " (expected one of: " + String.join(", ", checker.keys()) + ")");
+                }
+            }
         }
         return checker.check(map, checks);
     }

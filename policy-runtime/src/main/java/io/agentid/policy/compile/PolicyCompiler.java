@@ -3,9 +3,11 @@ package io.agentid.policy.compile;
 import io.agentid.policy.Decision;
 import io.agentid.policy.PolicyEngine;
 import io.agentid.policy.PolicyException;
+import io.agentid.policy.eval.HttpIndex;
 import io.agentid.policy.eval.IndexedPolicyEngine;
 import io.agentid.policy.eval.ReferencePolicyEngine;
 import io.agentid.policy.eval.SqlIndex;
+import io.agentid.policy.model.HttpMatch;
 import io.agentid.policy.model.PolicyModel;
 import io.agentid.policy.model.RuleModel;
 import io.agentid.policy.model.SqlMatch;
@@ -96,11 +98,18 @@ public final class PolicyCompiler {
             decisions.add(new Decision(r.decision(), r.id(), r.reason(), model.version(), model.mode()));
         }
         SqlIndex sql = SqlIndexBuilder.build(sqlRules, decisions);
+        List<RuleModel> httpRules = model.rulesOfKind(HttpMatch.KIND);
+        List<Decision> httpDecisions = new ArrayList<>(httpRules.size());
+        for (RuleModel r : httpRules) {
+            httpDecisions.add(new Decision(r.decision(), r.id(), r.reason(), model.version(), model.mode()));
+        }
+        HttpIndex http = HttpIndexBuilder.build(httpRules, httpDecisions);
         Decision defaultDecision = new Decision(model.defaultVerdict(), "default", model.defaultReason(), model.version(),
                 model.mode());
         Decision unanalysable = new Decision(model.unanalysableSql(), "unanalysable-sql", model.unanalysableReason(),
                 model.version(), model.mode());
-        return new IndexedPolicyEngine(model.source(), model.version(), model.mode(), sql, defaultDecision, unanalysable);
+        return new IndexedPolicyEngine(model.source(), model.version(), model.mode(), sql, http, defaultDecision,
+                unanalysable);
     }
 
     /** The unindexed reference evaluator over the same checked policy, for differential tests. */

@@ -28,6 +28,11 @@ final class SqlMatchChecker implements MatchChecker {
     }
 
     @Override
+    public List<String> keys() {
+        return KEYS;
+    }
+
+    @Override
     public Match check(YamlMap match, Checks checks) throws PolicyException {
         checks.keys(match, KEYS, List.of("kind"), " in a sql match");
         List<String> operations = List.of();

@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * The production engine: an immutable, thread-safe index per kind of call ({@link SqlIndex} for
- * {@code kind: sql}), and every decision it can return prebuilt. Deciding is plain loops over arrays: no
+ * {@code kind: sql}, {@link HttpIndex} for {@code kind: http}), and every decision it can return prebuilt. Deciding is plain loops over arrays: no
  * allocation, no streams, iterators, {@code Optional} or boxing, and it never throws (a null agent id reads
  * as the empty id, null tables as none). Built by {@code io.agentid.policy.compile.PolicyCompiler}.
  *
@@ -22,15 +22,17 @@ public final class IndexedPolicyEngine implements PolicyEngine {
     private final String version;
     private final Mode mode;
     private final SqlIndex sql;
+    private final HttpIndex http;
     private final Decision defaultDecision;
     private final Decision unanalysableSql;
 
-    public IndexedPolicyEngine(String source, String version, Mode mode, SqlIndex sql, Decision defaultDecision,
-            Decision unanalysableSql) {
+    public IndexedPolicyEngine(String source, String version, Mode mode, SqlIndex sql, HttpIndex http,
+            Decision defaultDecision, Decision unanalysableSql) {
         this.source = Objects.requireNonNull(source, "source");
         this.version = Objects.requireNonNull(version, "version");
         this.mode = Objects.requireNonNull(mode, "mode");
         this.sql = Objects.requireNonNull(sql, "sql");
+        this.http = Objects.requireNonNull(http, "http");
         this.defaultDecision = Objects.requireNonNull(defaultDecision, "defaultDecision");
         this.unanalysableSql = Objects.requireNonNull(unanalysableSql, "unanalysableSql");
     }
@@ -44,6 +46,13 @@ public final class IndexedPolicyEngine implements PolicyEngine {
     @Override
     public Decision decideUnanalysableSql(String agentId) {
         return unanalysableSql;
+    }
+
+    @Override
+    public Decision decideHttp(String agentId, String method, String scheme, String host, int port, String path,
+            String model, double costUsd) {
+        Decision d = http.decide(agentId, method, scheme, host, port, path, model, costUsd);
+        return d != null ? d : defaultDecision;
     }
 
     @Override
@@ -64,6 +73,11 @@ public final class IndexedPolicyEngine implements PolicyEngine {
     /** The SQL index, for tests and tools. */
     public SqlIndex sqlIndex() {
         return sql;
+    }
+
+    /** The HTTP index, for tests and tools. */
+    public HttpIndex httpIndex() {
+        return http;
     }
 
     @Override

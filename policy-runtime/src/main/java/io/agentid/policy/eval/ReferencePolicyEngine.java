@@ -4,10 +4,17 @@ import io.agentid.policy.Decision;
 import io.agentid.policy.Mode;
 import io.agentid.policy.PolicyEngine;
 import io.agentid.policy.Verdict;
+import io.agentid.policy.Hosts;
+import io.agentid.policy.model.CostRange;
+import io.agentid.policy.model.HostPattern;
+import io.agentid.policy.model.HttpMatch;
 import io.agentid.policy.model.NamePattern;
 import io.agentid.policy.model.PolicyModel;
 import io.agentid.policy.model.RuleModel;
 import io.agentid.policy.model.SqlMatch;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -133,6 +140,149 @@ public final class ReferencePolicyEngine implements PolicyEngine {
             return glob(pattern.substring(1), s) || (!s.isEmpty() && glob(pattern, s.substring(1)));
         }
         return !s.isEmpty() && pattern.charAt(0) == s.charAt(0) && glob(pattern.substring(1), s.substring(1));
+    }
+
+    @Override
+    public Decision decideHttp(String agentId, String method, String scheme, String host, int port, String path,
+            String llmModel, double costUsd) {
+        String agent = agentId == null ? "" : agentId;
+        String h = Hosts.normalise(host);
+        Decision firstAllow = null;
+        for (int i = 0; i < model.rules().size(); i++) {
+            RuleModel rule = model.rules().get(i);
+            if (rule.match() instanceof HttpMatch m && matches(m, agent, method, scheme, h, port, path, llmModel, costUsd)) {
+                if (rule.decision() == Verdict.DENY) {
+                    return ruleDecisions.get(i);
+                }
+                if (firstAllow == null) {
+                    firstAllow = ruleDecisions.get(i);
+                }
+            }
+        }
+        return firstAllow != null ? firstAllow : defaultDecision;
+    }
+
+    /**
+     * The http semantics, spelled out: a condition on an absent fact (null method, scheme, path or model, NaN
+     * cost) does not hold in either form; host and port are always present (an unknown port, -1, is in no list).
+     */
+    static boolean matches(HttpMatch m, String agent, String method, String scheme, String host, int port, String path,
+            String llm, double cost) {
+        String meth = method == null ? null : Fold.upper(method);
+        String sch = scheme == null ? null : Fold.lower(scheme);
+        if (!m.hosts().isEmpty() && !anyHost(m.hosts(), host)) {
+            return false;
+        }
+        if (!m.hostsNot().isEmpty() && anyHost(m.hostsNot(), host)) {
+            return false;
+        }
+        if (!m.methods().isEmpty() && (meth == null || !m.methods().contains(meth))) {
+            return false;
+        }
+        if (!m.methodsNot().isEmpty() && (meth == null || m.methodsNot().contains(meth))) {
+            return false;
+        }
+        if (!m.schemes().isEmpty() && (sch == null || !m.schemes().contains(sch))) {
+            return false;
+        }
+        if (!m.schemesNot().isEmpty() && (sch == null || m.schemesNot().contains(sch))) {
+            return false;
+        }
+        if (!m.ports().isEmpty() && !m.ports().contains(port)) {
+            return false;
+        }
+        if (!m.portsNot().isEmpty() && m.portsNot().contains(port)) {
+            return false;
+        }
+        if (!m.paths().isEmpty() && (path == null || !anyGlob(m.paths(), path))) {
+            return false;
+        }
+        if (!m.pathsNot().isEmpty() && (path == null || anyGlob(m.pathsNot(), path))) {
+            return false;
+        }
+        String lm = llm == null ? null : Fold.lower(llm);
+        if (!m.models().isEmpty() && (lm == null || !anyGlob(m.models(), lm))) {
+            return false;
+        }
+        if (!m.modelsNot().isEmpty() && (lm == null || anyGlob(m.modelsNot(), lm))) {
+            return false;
+        }
+        if (m.cost() != null && !costHolds(m.cost(), cost)) {
+            return false;
+        }
+        if (!m.agents().isEmpty() && !anyAgentPattern(m.agents(), agent)) {
+            return false;
+        }
+        return m.agentsNot().isEmpty() || !anyAgentPattern(m.agentsNot(), agent);
+    }
+
+    private static boolean costHolds(CostRange r, double cost) {
+        if (Double.isNaN(cost)) {
+            return false;
+        }
+        boolean lowerOk = Double.isNaN(r.lower()) || cost > r.lower() || (r.lowerInclusive() && cost == r.lower());
+        boolean upperOk = Double.isNaN(r.upper()) || cost < r.upper() || (r.upperInclusive() && cost == r.upper());
+        return lowerOk && upperOk;
+    }
+
+    private static boolean anyGlob(List<String> globs, String s) {
+        for (String g : globs) {
+            if (glob(g, s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean anyHost(List<HostPattern> patterns, String host) {
+        for (HostPattern p : patterns) {
+            boolean hit = switch (p.type()) {
+                case EXACT -> host.equals(p.name());
+                case SUFFIX -> host.endsWith("." + p.name()) && host.length() > p.name().length() + 1;
+                case CIDR -> inRange(p, host);
+            };
+            if (hit) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** CIDR membership through {@link InetAddress} and {@link BigInteger}: independent of {@link Ip}. */
+    private static boolean inRange(HostPattern p, String host) {
+        byte[] addr = literal(host);
+        byte[] net = literal(p.name());
+        if (addr == null || net == null || addr.length != net.length) {
+            return false;
+        }
+        int bits = addr.length * 8;
+        BigInteger a = new BigInteger(1, addr).shiftRight(bits - p.prefix());
+        BigInteger b = new BigInteger(1, net).shiftRight(bits - p.prefix());
+        return a.equals(b);
+    }
+
+    /** The bytes of a canonical IP literal, or null; never resolves a name. */
+    private static byte[] literal(String s) {
+        try {
+            if (s.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+                return InetAddress.getByName(s).getAddress();
+            }
+            if (s.indexOf(':') >= 0) {
+                // In brackets, InetAddress rejects what is not an IPv6 literal instead of asking DNS.
+                byte[] b = InetAddress.getByName("[" + s + "]").getAddress();
+                if (b.length == 4) { // Java turns ::ffff:a.b.c.d into an Inet4Address; keep it IPv6 here
+                    byte[] mapped = new byte[16];
+                    mapped[10] = (byte) 0xFF;
+                    mapped[11] = (byte) 0xFF;
+                    System.arraycopy(b, 0, mapped, 12, 4);
+                    return mapped;
+                }
+                return b;
+            }
+        } catch (UnknownHostException e) {
+            return null;
+        }
+        return null;
     }
 
     @Override

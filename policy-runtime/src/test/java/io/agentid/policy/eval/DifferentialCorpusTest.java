@@ -31,7 +31,10 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 class DifferentialCorpusTest {
 
     record Case(String name, boolean unanalysable, String agent, String operation, String[] tables, Verdict expect,
-            String rule, String reason, Mode mode) {}
+            String rule, String reason, Mode mode, Http http) {}
+
+    /** An http call ({@code http: true}); absent keys are absent facts (null, port -1, cost NaN). */
+    record Http(String method, String scheme, String host, int port, String path, String model, double cost) {}
 
     @TestFactory
     Stream<DynamicContainer> corpus() throws IOException {
@@ -81,6 +84,10 @@ class DifferentialCorpusTest {
     }
 
     private static Decision decide(PolicyEngine engine, Case c) {
+        if (c.http() != null) {
+            Http h = c.http();
+            return engine.decideHttp(c.agent(), h.method(), h.scheme(), h.host(), h.port(), h.path(), h.model(), h.cost());
+        }
         return c.unanalysable() ? engine.decideUnanalysableSql(c.agent()) : engine.decideSql(c.agent(), c.operation(), c.tables());
     }
 
@@ -101,6 +108,10 @@ class DifferentialCorpusTest {
         return (Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(Policies.read(file));
     }
 
+    private static String string(Object o) {
+        return o == null ? null : String.valueOf(o);
+    }
+
     @SuppressWarnings("unchecked")
     private static List<Case> cases(Map<String, Object> doc) {
         List<Case> out = new ArrayList<>();
@@ -116,7 +127,12 @@ class DifferentialCorpusTest {
                     Verdict.valueOf(((String) m.get("expect")).toUpperCase()),
                     (String) m.get("rule"),
                     (String) m.get("reason"),
-                    m.containsKey("mode") ? Mode.valueOf(((String) m.get("mode")).toUpperCase()) : null));
+                    m.containsKey("mode") ? Mode.valueOf(((String) m.get("mode")).toUpperCase()) : null,
+                    Boolean.TRUE.equals(m.get("http")) ? new Http(
+                            string(m.get("method")), string(m.get("scheme")), string(m.get("host")),
+                            m.containsKey("port") ? ((Number) m.get("port")).intValue() : -1,
+                            string(m.get("path")), string(m.get("model")),
+                            m.containsKey("cost") ? ((Number) m.get("cost")).doubleValue() : Double.NaN) : null));
         }
         return out;
     }
