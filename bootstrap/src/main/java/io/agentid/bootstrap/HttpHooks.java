@@ -160,6 +160,38 @@ public abstract class HttpHooks {
     }
 
     /**
+     * {@code getInputStream()} was entered. It is re-entered from inside (following a redirect reads the
+     * {@code Location} header through it), so only the outermost exit ends a request. {@code body} is the
+     * buffered request body, if any (the connection drops it before {@code getInputStream} returns).
+     */
+    public static void urlInputEnter(Object connection, Object body) {
+        HttpHooks d = delegate;
+        if (d == null) {
+            return;
+        }
+        try {
+            d.inputEnter(connection, body);
+        } catch (Throwable t) {
+            Faults.report("http.url.input", t);
+        }
+    }
+
+    /** The outermost {@code getInputStream()} returned or threw: as {@link #urlDone}. */
+    public static void urlInputExit(Object connection, int status, Throwable thrown) {
+        HttpHooks d = delegate;
+        if (d == null) {
+            return;
+        }
+        try {
+            if (d.inputExit()) {
+                d.done(connection, status, null, thrown);
+            }
+        } catch (Throwable t) {
+            Faults.report("http.url.done", t);
+        }
+    }
+
+    /**
      * {@code getInputStream()} returned or threw (so did {@code getResponseCode()}, which calls it), or
      * {@code disconnect()} was called: the current hop, if any, is over. {@code body} is the buffered request
      * body stream, if any.
@@ -191,4 +223,9 @@ public abstract class HttpHooks {
     protected abstract void redirected(Object connection, int status);
 
     protected abstract void done(Object connection, int status, Object body, Throwable thrown);
+
+    protected abstract void inputEnter(Object connection, Object body);
+
+    /** Returns true when the outermost {@code getInputStream()} on this thread exits. */
+    protected abstract boolean inputExit();
 }

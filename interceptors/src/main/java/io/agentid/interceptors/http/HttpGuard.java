@@ -56,6 +56,8 @@ final class HttpGuard extends HttpHooks {
     private final ThreadLocal<Object> pending = new ThreadLocal<>();
     private final Cache<Object, Object> exchanges = Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
     private final Cache<Object, Hops> connections = Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
+    /** Nesting of {@code HttpURLConnection.getInputStream} on this thread. */
+    private final ThreadLocal<int[]> inputDepth = ThreadLocal.withInitial(() -> new int[1]);
 
     HttpGuard(AgentRuntime runtime, boolean traceparent) {
         this.runtime = runtime;
@@ -245,6 +247,33 @@ final class HttpGuard extends HttpHooks {
             return;
         }
         end(hops, status, null, null);
+    }
+
+    @Override
+    protected void inputEnter(Object connection, Object body) {
+        if (inputDepth.get()[0]++ > 0 || !(body instanceof ByteArrayOutputStream)) {
+            return;
+        }
+        Hops hops = connections.getIfPresent(connection);
+        if (hops == null) {
+            return;
+        }
+        synchronized (hops) {
+            HttpCall call = hops.current;
+            if (call != null && call.bodySize < 0) {
+                // the buffered body is complete once the response is asked for, and sent in one piece
+                call.bodySize = ((ByteArrayOutputStream) body).size();
+            }
+        }
+    }
+
+    @Override
+    protected boolean inputExit() {
+        int[] d = inputDepth.get();
+        if (d[0] > 0) {
+            d[0]--;
+        }
+        return d[0] == 0;
     }
 
     @Override
