@@ -256,6 +256,223 @@ public class PolicyDecisionBenchmark {
     String[] payrollTable;
     String[] threeTables;
 
+    /** The 50-rule kind: http policy, the same as {@code policy-runtime/src/test/resources/policy/fifty-http-rules.yaml}. */
+    static final String HTTP_POLICY = """
+            # 50 rules: the kind: http policy of AllocationTest, RandomDifferentialTest and PolicyDecisionBenchmark.httpDecision.
+            version: 1
+            default: deny
+            rules:
+              - id: egress-allowlist
+                match: { kind: http, host_not: [api.openai.com, api.anthropic.com, "*.internal.example.com", "*.s3.amazonaws.com", 10.0.0.0/8, 192.168.0.0/16, "fd00::/8", localhost, "127.0.0.1"] }
+                decision: deny
+                reason: egress outside the allowlist
+              - id: no-metadata
+                match: { kind: http, host: [169.254.169.254, metadata.google.internal, "fd00:ec2::254"] }
+                decision: deny
+                reason: no cloud metadata
+              - id: https-only
+                match: { kind: http, scheme_not: [https, wss], host_not: [localhost, "127.0.0.1"] }
+                decision: deny
+                reason: tls only
+              - id: web-ports
+                match: { kind: http, port_not: [80, 443, 8080, 8443] }
+                decision: deny
+                reason: web ports only
+              - id: no-expensive-calls
+                match: { kind: http, cost_usd: { gt: 0.50 } }
+                decision: deny
+                reason: too expensive
+              - id: only-small-models
+                match: { kind: http, model_not: ["gpt-4o-mini*", "claude-3-5-haiku*", "text-embedding-3-small"] }
+                decision: deny
+                reason: only small models
+              - id: no-files-api
+                match: { kind: http, host: api.openai.com, path: ["/v1/files*", "/v1/uploads*", "/v1/fine_tuning/*"] }
+                decision: deny
+                reason: no uploads
+              - id: internal-read-only
+                match: { kind: http, host: "*.internal.example.com", method_not: [GET, HEAD, OPTIONS] }
+                decision: deny
+                reason: internal read-only
+              - id: no-admin
+                match: { kind: http, path: ["/admin*", "*/.git/*", "/actuator/*"] }
+                decision: deny
+                reason: no admin endpoints
+              - id: support-no-billing
+                match: { kind: http, agent: "support-*", host: [billing.internal.example.com, "*.billing.internal.example.com"] }
+                decision: deny
+                reason: support bots stay out of billing
+              - id: svc-0-writes
+                match: { kind: http, host: svc0.internal.example.com, method: [POST, PUT, DELETE, PATCH], agent_not: [ops-admin, "svc0-*"] }
+                decision: deny
+                reason: only the owner writes
+              - id: svc-1-writes
+                match: { kind: http, host: svc1.internal.example.com, method: [POST, PUT, DELETE, PATCH], agent_not: [ops-admin, "svc1-*"] }
+                decision: deny
+                reason: only the owner writes
+              - id: svc-2-writes
+                match: { kind: http, host: svc2.internal.example.com, method: [POST, PUT, DELETE, PATCH], agent_not: [ops-admin, "svc2-*"] }
+                decision: deny
+                reason: only the owner writes
+              - id: svc-3-writes
+                match: { kind: http, host: svc3.internal.example.com, method: [POST, PUT, DELETE, PATCH], agent_not: [ops-admin, "svc3-*"] }
+                decision: deny
+                reason: only the owner writes
+              - id: svc-4-writes
+                match: { kind: http, host: svc4.internal.example.com, method: [POST, PUT, DELETE, PATCH], agent_not: [ops-admin, "svc4-*"] }
+                decision: deny
+                reason: only the owner writes
+              - id: svc-5-writes
+                match: { kind: http, host: svc5.internal.example.com, method: [POST, PUT, DELETE, PATCH], agent_not: [ops-admin, "svc5-*"] }
+                decision: deny
+                reason: only the owner writes
+              - id: svc-6-writes
+                match: { kind: http, host: svc6.internal.example.com, method: [POST, PUT, DELETE, PATCH], agent_not: [ops-admin, "svc6-*"] }
+                decision: deny
+                reason: only the owner writes
+              - id: svc-7-writes
+                match: { kind: http, host: svc7.internal.example.com, method: [POST, PUT, DELETE, PATCH], agent_not: [ops-admin, "svc7-*"] }
+                decision: deny
+                reason: only the owner writes
+              - id: svc-8-writes
+                match: { kind: http, host: svc8.internal.example.com, method: [POST, PUT, DELETE, PATCH], agent_not: [ops-admin, "svc8-*"] }
+                decision: deny
+                reason: only the owner writes
+              - id: svc-9-writes
+                match: { kind: http, host: svc9.internal.example.com, method: [POST, PUT, DELETE, PATCH], agent_not: [ops-admin, "svc9-*"] }
+                decision: deny
+                reason: only the owner writes
+              - id: bucket-0
+                match: { kind: http, host: "*.bucket0.s3.amazonaws.com", method: [PUT, DELETE], path: "/private/*" }
+                decision: deny
+                reason: private objects
+              - id: bucket-1
+                match: { kind: http, host: "*.bucket1.s3.amazonaws.com", method: [PUT, DELETE], path: "/private/*" }
+                decision: deny
+                reason: private objects
+              - id: bucket-2
+                match: { kind: http, host: "*.bucket2.s3.amazonaws.com", method: [PUT, DELETE], path: "/private/*" }
+                decision: deny
+                reason: private objects
+              - id: bucket-3
+                match: { kind: http, host: "*.bucket3.s3.amazonaws.com", method: [PUT, DELETE], path: "/private/*" }
+                decision: deny
+                reason: private objects
+              - id: bucket-4
+                match: { kind: http, host: "*.bucket4.s3.amazonaws.com", method: [PUT, DELETE], path: "/private/*" }
+                decision: deny
+                reason: private objects
+              - id: bucket-5
+                match: { kind: http, host: "*.bucket5.s3.amazonaws.com", method: [PUT, DELETE], path: "/private/*" }
+                decision: deny
+                reason: private objects
+              - id: bucket-6
+                match: { kind: http, host: "*.bucket6.s3.amazonaws.com", method: [PUT, DELETE], path: "/private/*" }
+                decision: deny
+                reason: private objects
+              - id: bucket-7
+                match: { kind: http, host: "*.bucket7.s3.amazonaws.com", method: [PUT, DELETE], path: "/private/*" }
+                decision: deny
+                reason: private objects
+              - id: bucket-8
+                match: { kind: http, host: "*.bucket8.s3.amazonaws.com", method: [PUT, DELETE], path: "/private/*" }
+                decision: deny
+                reason: private objects
+              - id: bucket-9
+                match: { kind: http, host: "*.bucket9.s3.amazonaws.com", method: [PUT, DELETE], path: "/private/*" }
+                decision: deny
+                reason: private objects
+              - id: net-0
+                match: { kind: http, host: [10.0.0.0/16, "fd00:1::/32"], port: [22, 3389, 5432] }
+                decision: deny
+                reason: no admin ports on internal nets
+              - id: net-1
+                match: { kind: http, host: [10.1.0.0/16, "fd00:2::/32"], port: [22, 3389, 5432] }
+                decision: deny
+                reason: no admin ports on internal nets
+              - id: net-2
+                match: { kind: http, host: [10.2.0.0/16, "fd00:3::/32"], port: [22, 3389, 5432] }
+                decision: deny
+                reason: no admin ports on internal nets
+              - id: net-3
+                match: { kind: http, host: [10.3.0.0/16, "fd00:4::/32"], port: [22, 3389, 5432] }
+                decision: deny
+                reason: no admin ports on internal nets
+              - id: net-4
+                match: { kind: http, host: [10.4.0.0/16, "fd00:5::/32"], port: [22, 3389, 5432] }
+                decision: deny
+                reason: no admin ports on internal nets
+              - id: net-5
+                match: { kind: http, host: [10.5.0.0/16, "fd00:6::/32"], port: [22, 3389, 5432] }
+                decision: deny
+                reason: no admin ports on internal nets
+              - id: net-6
+                match: { kind: http, host: [10.6.0.0/16, "fd00:7::/32"], port: [22, 3389, 5432] }
+                decision: deny
+                reason: no admin ports on internal nets
+              - id: net-7
+                match: { kind: http, host: [10.7.0.0/16, "fd00:8::/32"], port: [22, 3389, 5432] }
+                decision: deny
+                reason: no admin ports on internal nets
+              - id: reporting-reads
+                match: { kind: http, agent: "reporting-*", method: [GET, HEAD], host: "*.internal.example.com" }
+                decision: allow
+                reason: reporting reads
+              - id: ops-admin
+                match: { kind: http, agent: ops-admin }
+                decision: allow
+                reason: ops
+              - id: openai
+                match: { kind: http, host: api.openai.com, scheme: https, port: 443 }
+                decision: allow
+                reason: model calls
+              - id: anthropic
+                match: { kind: http, host: api.anthropic.com, path: "/v1/*" }
+                decision: allow
+                reason: model calls
+              - id: s3
+                match: { kind: http, host: "*.s3.amazonaws.com", method: GET }
+                decision: allow
+                reason: reads
+              - id: local
+                match: { kind: http, host: [localhost, "127.0.0.1", "::1"] }
+                decision: allow
+                reason: local
+              - id: internal
+                match: { kind: http, host: "*.internal.example.com" }
+                decision: allow
+                reason: internal
+              - id: lan
+                match: { kind: http, host: 192.168.0.0/16, agent_not: "guest*" }
+                decision: allow
+                reason: lan
+              - id: cheap
+                match: { kind: http, cost_usd: { lte: 0.01 } }
+                decision: allow
+                reason: cheap
+              - id: mini
+                match: { kind: http, model: "gpt-4o-mini*" }
+                decision: allow
+                reason: mini
+              - id: ws
+                match: { kind: http, scheme: [ws, wss], agent: "*-bot" }
+                decision: allow
+                reason: bots
+              - id: sql-anything
+                match: { kind: sql, operation: SELECT }
+                decision: allow
+                reason: reads
+            """;
+
+    private PolicyEngine httpEngine;
+    private String openAiHost;
+    private String evilHost;
+    private String internalIp;
+    private String post;
+    private String https;
+    private String chatPath;
+    private String miniModel;
+
     @Setup(Level.Trial)
     public void setUp() throws PolicyException {
         engine = PolicyEngine.parse(POLICY, "bench-policy.yaml");
@@ -269,6 +486,17 @@ public class PolicyDecisionBenchmark {
         check(deniedSelect(), "payroll-off-limits");
         check(joinThreeTables(), "support-reads-crm");
         fixed = engine.decideUnanalysableSql(reportingAgent);
+        httpEngine = PolicyEngine.parse(HTTP_POLICY, "bench-http-policy.yaml");
+        openAiHost = "api.openai.com";
+        evilHost = "evil.example.net";
+        internalIp = "10.2.3.4";
+        post = "POST";
+        https = "https";
+        chatPath = "/v1/chat/completions";
+        miniModel = "gpt-4o-mini-2024-07-18";
+        check(httpModelCall(), "openai");
+        check(httpDeniedEgress(), "egress-allowlist");
+        check(httpRawConnection(), "web-ports");
     }
 
     private static void check(Decision d, String ruleId) {
@@ -281,6 +509,27 @@ public class PolicyDecisionBenchmark {
     @Benchmark
     public Decision baseline() {
         return fixed;
+    }
+
+    /**
+     * An allowed model call (POST to api.openai.com with a model and a cost) against the 50-rule http policy:
+     * every deny rule is checked, then the third allow rule decides.
+     */
+    @Benchmark
+    public Decision httpModelCall() {
+        return httpEngine.decideHttp(supportAgent, post, https, openAiHost, 443, chatPath, miniModel, 0.004);
+    }
+
+    /** A request to a host outside the egress allowlist: denied by the first rule. */
+    @Benchmark
+    public Decision httpDeniedEgress() {
+        return httpEngine.decideHttp(supportAgent, post, https, evilHost, 443, chatPath, null, Double.NaN);
+    }
+
+    /** A raw connection (no method, scheme or path) to an internal IP on port 5432 (CIDR ranges). */
+    @Benchmark
+    public Decision httpRawConnection() {
+        return httpEngine.decideHttp(supportAgent, null, null, internalIp, 5432, null, null, Double.NaN);
     }
 
     /** A SELECT on one table that no rule matches: every candidate is checked, then the default allows. */

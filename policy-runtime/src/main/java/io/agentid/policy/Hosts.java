@@ -33,7 +33,7 @@ public final class Hosts {
         if (host == null) {
             return "";
         }
-        if (isCanonicalName(host)) {
+        if (isCanonicalName(host) || (host.indexOf(':') >= 0 && Ip.isCanonicalV6(host))) {
             return host;
         }
         try {

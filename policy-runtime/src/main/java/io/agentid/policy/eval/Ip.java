@@ -273,6 +273,70 @@ public final class Ip {
         return hi == 0 && (lo >>> 32) == 0xFFFFL;
     }
 
+    /** Whether {@code s} is exactly {@link #v6Text} of the address it denotes (and not mapped). Allocates nothing. */
+    public static boolean isCanonicalV6(String s) {
+        int n = s.length();
+        if (v6(s, 0, n, VALID) != 1) {
+            return false;
+        }
+        long hi = v6(s, 0, n, HIGH);
+        long lo = v6(s, 0, n, LOW);
+        if (isMapped(hi, lo)) {
+            return false;
+        }
+        int bestStart = -1;
+        int bestLen = 1;
+        for (int k = 0; k < 8; ) {
+            if (group(hi, lo, k) != 0) {
+                k++;
+                continue;
+            }
+            int start = k;
+            while (k < 8 && group(hi, lo, k) == 0) {
+                k++;
+            }
+            if (k - start > bestLen) {
+                bestStart = start;
+                bestLen = k - start;
+            }
+        }
+        int pos = 0;
+        for (int k = 0; k < 8; k++) {
+            if (k == bestStart) {
+                if (!s.startsWith("::", pos)) {
+                    return false;
+                }
+                pos += 2;
+                k += bestLen - 1;
+                continue;
+            }
+            if (pos > 0 && s.charAt(pos - 1) != ':') {
+                if (pos >= n || s.charAt(pos) != ':') {
+                    return false;
+                }
+                pos++;
+            }
+            int g = group(hi, lo, k);
+            boolean started = false;
+            for (int shift = 12; shift >= 0; shift -= 4) {
+                int d = (g >>> shift) & 0xF;
+                if (d == 0 && !started && shift > 0) {
+                    continue;
+                }
+                started = true;
+                if (pos >= n || s.charAt(pos) != Character.forDigit(d, 16)) {
+                    return false;
+                }
+                pos++;
+            }
+        }
+        return pos == n;
+    }
+
+    private static int group(long hi, long lo, int k) {
+        return (int) ((k < 4 ? hi >>> (16 * (3 - k)) : lo >>> (16 * (7 - k))) & 0xFFFF);
+    }
+
     /**
      * The RFC 5952 text of an IPv6 address: lower-case hex, no leading zeros, the longest run of two or more
      * zero groups (the first, on a tie) written {@code ::}.
