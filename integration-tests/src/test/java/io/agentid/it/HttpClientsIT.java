@@ -222,6 +222,47 @@ class HttpClientsIT {
         }
     }
 
+    /** {@code http.traceparent=false}: requests are still decided and traced, but carry no header of ours. */
+    @org.junit.jupiter.api.Test
+    void traceparentCanBeTurnedOff() throws Exception {
+        int seenBefore = server.received().size();
+        try (OtlpSink sink = new OtlpSink()) {
+            Forked.Result r = run(sink, "-Dagentid.http.traceparent=false");
+            assertThat(r.value("step.jdk_get")).as(r.toString()).startsWith("ok 200");
+            assertThat(r.value("step.url_denied")).isEqualTo("blocked java.io.IOException " + LOCALHOST);
+            List<Received> arrived = server.received().subList(seenBefore, server.received().size());
+            assertThat(arrived).isNotEmpty().allSatisfy(q -> assertThat(q.header("traceparent")).isNull());
+            assertThat(sink.spans(s -> "http".equals(s.attr("agentid.kind")))).isNotEmpty();
+        }
+    }
+
+    /** {@code interceptor.http.enabled=false}: nothing is decided, so even the denied hosts are reached. */
+    @org.junit.jupiter.api.Test
+    void interceptorCanBeTurnedOff() throws Exception {
+        Map<String, Integer> before = server.counts();
+        try (OtlpSink sink = new OtlpSink()) {
+            Forked.Result r = run(sink, "-Dagentid.interceptor.http.enabled=false");
+            assertThat(r.value("step.jdk_denied")).as(r.toString()).startsWith("ok 200");
+            assertThat(r.value("step.url_denied")).as(r.toString()).startsWith("ok 200");
+            assertThat(delta(before, "/jdk-denied")).isEqualTo(1);
+            assertThat(r.stderr()).contains("interceptor `http` disabled by -Dagentid.interceptor.http.enabled");
+            assertThat(sink.spans()).isEmpty();
+        }
+    }
+
+    private static Forked.Result run(OtlpSink sink, String jvmArg) throws Exception {
+        return Forked.of(Jvms.first(), HttpApp.class)
+                .agent("policy=" + Policies.path("http-guardrails.yaml") + ",agent.id=http-agent")
+                .jvmArg("-Djavax.net.ssl.trustStore=" + server.trustStore())
+                .jvmArg("-Djavax.net.ssl.trustStorePassword=" + CountingHttpServer.STORE_PASSWORD)
+                .jvmArg("-Djavax.net.ssl.trustStoreType=PKCS12")
+                .jvmArg(jvmArg)
+                .exportTo(sink)
+                .args(String.valueOf(server.httpPort()), String.valueOf(server.httpsPort()))
+                .run()
+                .assertSucceeded();
+    }
+
     private static int delta(Map<String, Integer> before, String path) {
         return server.count(path) - before.getOrDefault(path, 0);
     }
