@@ -44,7 +44,9 @@ class HttpClientsIT {
             Map.entry("url_post_fixed", List.of("/url-post-fixed")),
             Map.entry("url_redirect_allowed", List.of("/r/url-redirect-allowed", "/url-landing-allowed")),
             Map.entry("url_https", List.of("/url-https")),
-            Map.entry("url_secret", List.of("/url-secret")));
+            Map.entry("url_secret", List.of("/url-secret")),
+            Map.entry("jdk_own_traceparent", List.of("/jdk-own-tp")),
+            Map.entry("url_own_traceparent", List.of("/url-own-tp")));
     /** Steps denied outright, with the path they would have reached. */
     private static final Map<String, String> DENIED = Map.ofEntries(
             Map.entry("jdk_denied", "/jdk-denied"),
@@ -210,6 +212,10 @@ class HttpClientsIT {
             // carry the first request's: the header is copied with the request)
             assertThat(arrived).isNotEmpty().allSatisfy(req -> assertThat(req.header("traceparent"))
                     .as(req.path()).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01"));
+            for (String path : List.of("/jdk-own-tp", "/url-own-tp")) {
+                assertThat(only(arrived.stream().filter(q -> q.path().equals(path)).toList()).header("traceparent"))
+                        .as("the application's own context is left alone").isEqualTo(HttpApp.OWN_TRACEPARENT);
+            }
             for (String path : List.of("/jdk-get", "/jdk-post", "/jdk-async-get", "/jdk-https", "/url-get", "/url-post",
                     "/url-https", "/url-landing-allowed", "/r/url-redirect-allowed")) {
                 String[] tp = only(arrived.stream().filter(q -> q.path().equals(path)).toList())
@@ -231,7 +237,8 @@ class HttpClientsIT {
             assertThat(r.value("step.jdk_get")).as(r.toString()).startsWith("ok 200");
             assertThat(r.value("step.url_denied")).isEqualTo("blocked java.io.IOException " + LOCALHOST);
             List<Received> arrived = server.received().subList(seenBefore, server.received().size());
-            assertThat(arrived).isNotEmpty().allSatisfy(q -> assertThat(q.header("traceparent")).isNull());
+            assertThat(arrived).isNotEmpty().allSatisfy(q -> assertThat(q.header("traceparent")).as(q.path())
+                    .isEqualTo(q.path().endsWith("-own-tp") ? HttpApp.OWN_TRACEPARENT : null));
             assertThat(sink.spans(s -> "http".equals(s.attr("agentid.kind")))).isNotEmpty();
         }
     }

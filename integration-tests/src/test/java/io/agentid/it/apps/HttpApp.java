@@ -29,6 +29,8 @@ import java.util.concurrent.ExecutionException;
  */
 public final class HttpApp {
     private static final String SECRET_HEADERS_AUTH = "Bearer auth-secret-value";
+    /** The application's own trace context, which agentid must leave alone. */
+    public static final String OWN_TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
     private static String http;
     private static String httpLocal;
     private static String https;
@@ -75,6 +77,8 @@ public final class HttpApp {
                         URI.create(http + "/jdk-secret?api_key=secret-jdk-key&q=1&X-Amz-Signature=secret-jdk-sig"))
                 .header("Authorization", SECRET_HEADERS_AUTH).header("Cookie", "session=cookie-secret-value")
                 .header("X-Api-Key", "xkey-secret-value").build()));
+        step("jdk_own_traceparent", () -> send(client, HttpRequest.newBuilder(URI.create(http + "/jdk-own-tp"))
+                .header("traceparent", OWN_TRACEPARENT).build()));
 
         // java.net.HttpURLConnection
         step("url_get", () -> url(http + "/url-get", "GET", null, false, null));
@@ -104,6 +108,11 @@ public final class HttpApp {
             c.setRequestProperty("Authorization", SECRET_HEADERS_AUTH);
             c.setRequestProperty("Cookie", "session=cookie-secret-value");
             c.setRequestProperty("X-Api-Key", "xkey-secret-value");
+            return read(c);
+        });
+        step("url_own_traceparent", () -> {
+            HttpURLConnection c = (HttpURLConnection) new URL(http + "/url-own-tp").openConnection();
+            c.setRequestProperty("traceparent", OWN_TRACEPARENT);
             return read(c);
         });
         System.out.println("done=true");

@@ -71,6 +71,8 @@ final class HttpGuard extends HttpHooks {
         String traceId;
         /** HttpClient: the exchange's first request, decided in sendAsync, has passed requestFilters. */
         boolean firstSeen;
+        /** HttpURLConnection: the traceparent agentid set on the previous hop, to tell it from the application's. */
+        String ownTraceparent;
     }
 
     // ---- HttpClient ----
@@ -236,7 +238,15 @@ final class HttpGuard extends HttpHooks {
             if (block != null) {
                 return block;
             }
-            return traceparent ? traceparent(hops.current) : null;
+            if (!traceparent) {
+                return null;
+            }
+            String existing = ((java.net.URLConnection) connection).getRequestProperty("traceparent");
+            if (existing != null && !existing.equals(hops.ownTraceparent)) {
+                return null; // the application propagates its own context
+            }
+            hops.ownTraceparent = traceparent(hops.current);
+            return hops.ownTraceparent;
         }
     }
 
