@@ -25,6 +25,8 @@ public final class HttpSegment {
     private final long[] v6LowMasks;
     private final long[] v6Bits;
     private final boolean agents;
+    /** Bit k for each rule k without a {@code host} condition: the rules alive before the host is looked at. */
+    private final long noHost;
 
     public HttpSegment(HttpRule[] rules, HostTable exact, HostTable suffixes, boolean hasSuffixes, long[] v4Nets, long[] v4Masks,
             long[] v4Bits, long[] v6High, long[] v6Low, long[] v6HighMasks, long[] v6LowMasks, long[] v6Bits) {
@@ -45,6 +47,11 @@ public final class HttpSegment {
             a |= r.agent() != null || r.agentNot() != null;
         }
         this.agents = a;
+        long nh = 0;
+        for (int k = 0; k < rules.length; k++) {
+            nh |= rules[k].hostBit() == 0 ? 1L << k : 0;
+        }
+        this.noHost = nh;
     }
 
     int size() {
@@ -95,11 +102,9 @@ public final class HttpSegment {
             int schemeBit, int port, String path, String model, double costUsd) {
         long hostBits = hostBits(host);
         HttpRule[] rs = rules;
-        for (int i = 0; i < rs.length; i++) {
-            HttpRule r = rs[i];
-            if (r.hostBit() != 0 && (hostBits & r.hostBit()) == 0) {
-                continue;
-            }
+        // Only rules whose host condition holds (or that have none), in order: a rule about other hosts costs nothing.
+        for (long alive = noHost | (hostBits & 0xFFFF_FFFFL); alive != 0; alive &= alive - 1) {
+            HttpRule r = rs[Long.numberOfTrailingZeros(alive)];
             if (r.hostNotBit() != 0 && (hostBits & r.hostNotBit()) != 0) {
                 continue;
             }
