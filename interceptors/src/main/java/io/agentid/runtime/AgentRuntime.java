@@ -1,6 +1,7 @@
 package io.agentid.runtime;
 
 import io.agentid.policy.PolicyEngine;
+import java.util.function.BiFunction;
 
 /**
  * What every interceptor shares: who the agent is, the policy that decides its calls, and where the records
@@ -11,6 +12,7 @@ public final class AgentRuntime {
     private volatile PolicyEngine engine;
     private final SpanPipeline pipeline;
     private final boolean blockOnInternalError;
+    private final BiFunction<String, String, String> settings;
 
     /**
      * @param pipeline where call records go, or null when export is off
@@ -18,10 +20,22 @@ public final class AgentRuntime {
      *     proceed (false, the default)
      */
     public AgentRuntime(String agentId, PolicyEngine engine, SpanPipeline pipeline, boolean blockOnInternalError) {
+        this(agentId, engine, pipeline, blockOnInternalError, (key, defaultValue) -> defaultValue);
+    }
+
+    /** @param settings the agent's configuration: {@code (key, default) -> value}, with the usual precedence */
+    public AgentRuntime(String agentId, PolicyEngine engine, SpanPipeline pipeline, boolean blockOnInternalError,
+            BiFunction<String, String, String> settings) {
         this.agentId = agentId;
         this.engine = engine;
         this.pipeline = pipeline;
         this.blockOnInternalError = blockOnInternalError;
+        this.settings = settings;
+    }
+
+    /** An interceptor's own setting ({@code http.traceparent}), or {@code defaultValue}. */
+    public String setting(String key, String defaultValue) {
+        return settings.apply(key, defaultValue);
     }
 
     public String agentId() {

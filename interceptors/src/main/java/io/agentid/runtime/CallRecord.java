@@ -15,6 +15,9 @@ public abstract class CallRecord {
     long endNanoTime;
     /** The class name of what the call threw (not our block), or null. */
     String errorType;
+    /** Ids chosen on the application thread (when they were propagated, as a traceparent), or null. */
+    String traceId;
+    String spanId;
 
     protected CallRecord(long startNanoTime, Decision decision, boolean blocked) {
         this.startNanoTime = startNanoTime;
@@ -29,6 +32,23 @@ public abstract class CallRecord {
     public final void finish(long endNanoTime, Throwable thrown) {
         this.endNanoTime = endNanoTime;
         this.errorType = thrown == null ? null : thrown.getClass().getName();
+    }
+
+    /**
+     * Fixes this call's span ids now rather than on the export thread, for an interceptor that propagates
+     * them (a W3C {@code traceparent} header): 32 and 16 lower-case hex digits.
+     */
+    protected final void presetIds(String traceId, String spanId) {
+        this.traceId = traceId;
+        this.spanId = spanId;
+    }
+
+    /**
+     * Marks the call failed without an exception (an HTTP 5xx answer): {@code error.type} and status ERROR.
+     * Call after {@link #finish}.
+     */
+    protected final void failed(String errorType) {
+        this.errorType = errorType;
     }
 
     public final Decision decision() {

@@ -1,5 +1,6 @@
 package io.agentid.runtime;
 
+import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
@@ -10,6 +11,15 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 public interface Interceptor {
     /** A short, stable name ({@code jdbc}, {@code okhttp}); {@code -Dagentid.interceptor.<name>.enabled=false} turns it off. */
     String name();
+
+    /**
+     * The exact names of JDK classes this interceptor instruments ({@code java.*}, {@code jdk.*}, {@code sun.*}
+     * classes of the bootstrap and platform loaders, which the agent otherwise never touches). They are exempt
+     * from the agent's ignore rules, and retransformed if already loaded when the agent starts.
+     */
+    default Set<String> jdkTypes() {
+        return Set.of();
+    }
 
     /** Installs the hooks this interceptor's advice calls, then adds its transformations to {@code agent}. */
     AgentBuilder install(AgentBuilder agent, AgentRuntime runtime);

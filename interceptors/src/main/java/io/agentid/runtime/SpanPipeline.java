@@ -76,7 +76,7 @@ public final class SpanPipeline {
         this.evidence = new MpscArrayQueue<>(evidenceCapacity);
         this.allowed = new MpscArrayQueue<>(allowedCapacity);
         this.epochOffsetNanos = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
-        this.worker = new Thread(this::run, "agentid-export");
+        this.worker = new AgentThread(this::run, "agentid-export");
         worker.setDaemon(true);
     }
 
@@ -206,8 +206,8 @@ public final class SpanPipeline {
         } else if (r.errorType != null) {
             status = StatusData.create(StatusCode.ERROR, r.errorType);
         }
-        SpanContext ctx = SpanContext.create(ids.generateTraceId(), ids.generateSpanId(), TraceFlags.getSampled(),
-                TraceState.getDefault());
+        SpanContext ctx = SpanContext.create(r.traceId != null ? r.traceId : ids.generateTraceId(),
+                r.spanId != null ? r.spanId : ids.generateSpanId(), TraceFlags.getSampled(), TraceState.getDefault());
         return new CallSpanData(r.spanName(), ctx, start, end, a.build(), events, status, resource, scope);
     }
 

@@ -24,6 +24,7 @@ import java.util.zip.GZIPInputStream;
 public final class OtlpSink implements AutoCloseable {
     private final HttpServer server;
     private final List<SpanRecord> spans = new CopyOnWriteArrayList<>();
+    private final java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
     private volatile long delayMillis;
 
     /** One received span, flattened for assertions. */
@@ -44,7 +45,11 @@ public final class OtlpSink implements AutoCloseable {
                 if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
                     in = new GZIPInputStream(in);
                 }
-                ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(in.readAllBytes());
+                byte[] bytes = in.readAllBytes();
+                synchronized (raw) {
+                    raw.write(bytes);
+                }
+                ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(bytes);
                 if (delayMillis > 0) {
                     Thread.sleep(delayMillis);
                 }
@@ -83,6 +88,13 @@ public final class OtlpSink implements AutoCloseable {
 
     public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Every export request body received (decompressed), concatenated: to prove what never left the process. */
+    public byte[] rawBytes() {
+        synchronized (raw) {
+            return raw.toByteArray();
+        }
     }
 
     public List<SpanRecord> spans() {

@@ -25,10 +25,12 @@ final class AgentConfig {
     static final String OTEL_SERVICE_NAME = "otel.service.name";
     static final String OTEL_RESOURCE_ATTRIBUTES = "otel.resource.attributes";
     static final String OTEL_TRACES_EXPORTER = "otel.traces.exporter";
+    static final String HTTP_TRACEPARENT = "http.traceparent";
 
     private static final java.util.Set<String> KNOWN = java.util.Set.of(POLICY, AGENT_ID, POLICY_ON_ERROR,
             ON_INTERNAL_ERROR, LOG_LEVEL, QUEUE_ALLOWED, QUEUE_EVIDENCE, OTEL_ENDPOINT, OTEL_TRACES_ENDPOINT,
-            OTEL_PROTOCOL, OTEL_HEADERS, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_EXPORTER);
+            OTEL_PROTOCOL, OTEL_HEADERS, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_EXPORTER,
+            HTTP_TRACEPARENT);
 
     private final Map<String, String> args;
     private final Map<String, String> env;

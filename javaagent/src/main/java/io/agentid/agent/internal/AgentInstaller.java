@@ -5,12 +5,15 @@ import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
 import static net.bytebuddy.matcher.ElementMatchers.isExtensionClassLoader;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import io.agentid.bootstrap.Faults;
 import io.agentid.policy.PolicyEngine;
 import io.agentid.policy.PolicyException;
 import io.agentid.runtime.AgentLog;
 import io.agentid.runtime.AgentRuntime;
+import io.agentid.runtime.AgentThread;
 import io.agentid.runtime.Interceptor;
 import io.agentid.runtime.SpanPipeline;
 import io.opentelemetry.api.common.Attributes;
@@ -24,10 +27,15 @@ import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -101,7 +109,8 @@ public final class AgentInstaller {
         long t1 = System.nanoTime();
         SpanPipeline pipeline = pipeline(config, agentId);
         long t2 = System.nanoTime();
-        AgentRuntime runtime = new AgentRuntime(agentId, null, pipeline, blockOnInternalError);
+        AgentConfig configured = config;
+        AgentRuntime runtime = new AgentRuntime(agentId, null, pipeline, blockOnInternalError, configured::get);
         Map<String, Boolean> reportedSites = new ConcurrentHashMap<>();
         Faults.setReporter((site, t, count) -> {
             if (reportedSites.putIfAbsent(site, Boolean.TRUE) == null) {
@@ -112,27 +121,38 @@ public final class AgentInstaller {
 
         long t3 = System.nanoTime();
         ClassLoader own = AgentInstaller.class.getClassLoader();
-        AgentBuilder agent = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-                .disableClassFormatChanges()
-                .with(attached ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
-                        : AgentBuilder.RedefinitionStrategy.DISABLED)
-                .with(new TypePoolCaches())
-                .with(new ErrorListener())
-                .ignore(nameStartsWith("java.")
-                        .or(nameStartsWith("jdk."))
-                        .or(nameStartsWith("sun."))
-                        .or(nameStartsWith("com.sun."))
-                        .or(nameStartsWith("io.agentid."))
-                        .or(nameStartsWith("net.bytebuddy."))
-                        .or(isSynthetic()),
-                        isBootstrapClassLoader().or(isExtensionClassLoader()).or(is(own)));
-        StringBuilder names = new StringBuilder();
+        List<Interceptor> enabled = new ArrayList<>();
+        Set<String> jdkTypes = new HashSet<>();
         for (Interceptor interceptor : ServiceLoader.load(Interceptor.class, own)) {
             String key = "interceptor." + interceptor.name() + ".enabled";
             if (!Boolean.parseBoolean(config.get(key, "true"))) {
                 AgentLog.info("interceptor `" + interceptor.name() + "` disabled by " + config.origin(key));
                 continue;
             }
+            enabled.add(interceptor);
+            jdkTypes.addAll(interceptor.jdkTypes());
+        }
+        AgentBuilder agent = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(attached ? AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.SinglePass.INSTANCE
+                        : new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(loaded(inst, jdkTypes)))
+                .with(new TypePoolCaches())
+                .with(new ErrorListener())
+                // advice inlined into JDK classes of named modules (java.net.http, java.base) calls the bridge,
+                // which is in the bootstrap loader's unnamed module: those modules must read it
+                .assureReadEdgeTo(inst, Faults.class)
+                .ignore(nameStartsWith("java.")
+                        .or(nameStartsWith("jdk."))
+                        .or(nameStartsWith("sun."))
+                        .or(nameStartsWith("com.sun."))
+                        .or(nameStartsWith("io.agentid."))
+                        .or(nameStartsWith("net.bytebuddy."))
+                        .or(isSynthetic())
+                        .and(not(namedOneOf(jdkTypes.toArray(new String[0])))),
+                        isBootstrapClassLoader().or(isExtensionClassLoader()).or(is(own)));
+        StringBuilder names = new StringBuilder();
+        for (Interceptor interceptor : enabled) {
             agent = interceptor.install(agent, runtime);
             names.append(names.length() == 0 ? "" : ", ").append(interceptor.name());
         }
@@ -171,6 +191,24 @@ public final class AgentInstaller {
         System.setProperty(prefix + ".nexus.disabled", "true");
         System.setProperty(prefix + ".raw", "true");
         System.setProperty(prefix + ".generate", "true");
+    }
+
+    /**
+     * The JDK classes interceptors instrument that are already loaded at premain (an agent attached later
+     * retransforms everything that matches): only these are retransformed, so start-up does not walk every
+     * loaded class through the matchers.
+     */
+    private static Set<Class<?>> loaded(Instrumentation inst, Set<String> names) {
+        Set<Class<?>> out = new HashSet<>();
+        if (names.isEmpty()) {
+            return out;
+        }
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (names.contains(c.getName())) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     /** Loads the classes the first decision needs, off the application's start-up path. */
@@ -237,7 +275,10 @@ public final class AgentInstaller {
                     .setRetryPolicy(io.opentelemetry.sdk.common.export.RetryPolicy.builder()
                             .setMaxAttempts(2)
                             .setInitialBackoff(Duration.ofMillis(100))
-                            .build());
+                            .build())
+                    // the sender's requests run on agentid's own threads, which the HTTP interceptor never
+                    // decides or traces: agentid does not guard or record its own export
+                    .setExecutorService(Executors.newCachedThreadPool(AgentThread.factory("agentid-export-http")));
             headers.forEach(b::addHeader);
             return b.build();
         };

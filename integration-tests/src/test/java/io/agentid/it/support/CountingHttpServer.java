@@ -1,0 +1,164 @@
+package io.agentid.it.support;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A real HTTP and HTTPS server on loopback (the JDK's {@code com.sun.net.httpserver}) that records every request
+ * it receives, so a test can prove a blocked request never left the client. Every path answers {@code 200}
+ * with {@code ok <path> <body bytes>}, except {@code /r/...?to=<url>}, which redirects ({@code 302}) to
+ * {@code url}. The HTTPS side uses a self-signed certificate for {@code localhost} and {@code 127.0.0.1},
+ * made with {@code keytool} when the server starts; {@link #trustStore()} is a trust store that holds it.
+ */
+public final class CountingHttpServer implements AutoCloseable {
+    public static final String STORE_PASSWORD = "agentid-it";
+
+    /** One request as it arrived. */
+    public record Received(String method, String path, String query, Map<String, List<String>> headers, int bodyBytes) {
+        public String header(String name) {
+            for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+                if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
+                    return e.getValue().get(0);
+                }
+            }
+            return null;
+        }
+    }
+
+    private final HttpServer http;
+    private final HttpsServer https;
+    private final ExecutorService pool = Executors.newFixedThreadPool(4);
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Map<String, Integer> counts = new ConcurrentHashMap<>();
+    private final Path trustStore;
+
+    public CountingHttpServer(Path dir) throws Exception {
+        // without it every answer waits ~40 ms for a delayed ACK (must be set before the server classes load)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        Path keyStore = dir.resolve("server.p12");
+        Path cert = dir.resolve("server.crt");
+        trustStore = dir.resolve("trust.p12");
+        keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
+                "-keystore", keyStore.toString(), "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD);
+        keytool("-exportcert", "-alias", "server", "-keystore", keyStore.toString(), "-storepass", STORE_PASSWORD,
+                "-file", cert.toString());
+        keytool("-importcert", "-noprompt", "-alias", "server", "-file", cert.toString(), "-storetype", "PKCS12",
+                "-keystore", trustStore.toString(), "-storepass", STORE_PASSWORD);
+
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            ks.load(in, STORE_PASSWORD.toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, STORE_PASSWORD.toCharArray());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), null, null);
+
+        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/", this::handle);
+        http.setExecutor(pool);
+        https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        https.createContext("/", this::handle);
+        https.setExecutor(pool);
+        http.start();
+        https.start();
+    }
+
+    private static void keytool(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("keytool failed: " + String.join(" ", cmd) + "\n" + out);
+        }
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            String path = exchange.getRequestURI().getPath();
+            String query = exchange.getRequestURI().getRawQuery();
+            received.add(new Received(exchange.getRequestMethod(), path, query,
+                    Map.copyOf(exchange.getRequestHeaders()), body.length));
+            counts.merge(path, 1, Integer::sum);
+            if (path.startsWith("/r/") && query != null && query.startsWith("to=")) {
+                exchange.getResponseHeaders().add("Location",
+                        URLDecoder.decode(query.substring(3), StandardCharsets.UTF_8));
+                exchange.sendResponseHeaders(302, -1);
+                return;
+            }
+            byte[] answer = ("ok " + path + " " + body.length).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        }
+    }
+
+    public int httpPort() {
+        return http.getAddress().getPort();
+    }
+
+    public int httpsPort() {
+        return https.getAddress().getPort();
+    }
+
+    public Path trustStore() {
+        return trustStore;
+    }
+
+    /** How many requests arrived for {@code path}. */
+    public int count(String path) {
+        return counts.getOrDefault(path, 0);
+    }
+
+    public Map<String, Integer> counts() {
+        return Map.copyOf(counts);
+    }
+
+    public List<Received> received(String path) {
+        List<Received> out = new ArrayList<>();
+        for (Received r : received) {
+            if (r.path().equals(path)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    @Override
+    public void close() {
+        http.stop(0);
+        https.stop(0);
+        pool.shutdownNow();
+    }
+}

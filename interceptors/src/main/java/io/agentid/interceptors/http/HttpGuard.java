@@ -1,0 +1,389 @@
+package io.agentid.interceptors.http;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.agentid.bootstrap.Faults;
+import io.agentid.bootstrap.HttpHooks;
+import io.agentid.policy.Decision;
+import io.agentid.policy.Hosts;
+import io.agentid.runtime.AgentRuntime;
+import io.agentid.runtime.AgentThread;
+import io.opentelemetry.sdk.trace.IdGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Decides HTTP requests of the JDK's two clients. Implementation notes.
+ *
+ * <p><b>What is one request.</b> Each request the client puts on the wire to a new target is decided and
+ * traced on its own: the first, every redirect hop, an authentication resend. A retry of the same request
+ * (the JDK client's one retry on a stale connection, a proxy failover) is not a new request and is neither
+ * decided nor traced again. The hops of one call share one trace id.
+ *
+ * <p><b>HttpClient.</b> {@code HttpClientImpl.sendAsync} (which {@code send} and every overload reach) decides
+ * the first request on the caller's thread; a denied one returns a failed future before anything is
+ * scheduled (and {@code send} rethrows it as its {@code IOException}). The {@code MultiExchange} built for the
+ * call is bound to it (constructed on the same thread, inside {@code sendAsync}); each later request of that
+ * exchange passes {@code MultiExchange.requestFilters}, where it is decided before any connection is made.
+ * A {@code MultiExchange} bound to nothing (a WebSocket opening handshake) is decided there too.
+ *
+ * <p><b>HttpURLConnection.</b> {@code plainConnect0} runs before the connection is opened, once per hop
+ * ({@code followRedirect0} disconnects and connects again). A hop ends when the redirect is followed, when
+ * {@code getInputStream} (which {@code getResponseCode} calls) returns or throws, or on {@code disconnect}.
+ *
+ * <p>Destination: always the request URI's host and port (a {@code Host} header is ignored by the JDK client
+ * and restricted in {@code HttpURLConnection}; through a proxy, the destination is still the URI's host).
+ * Calls made on agentid's own threads ({@link AgentThread}: the span exporter) are neither decided nor traced.
+ */
+final class HttpGuard extends HttpHooks {
+    static final String JDK_CLIENT = "java.net.http";
+    static final String URL_CONNECTION = "java.net.HttpURLConnection";
+    private static final Object EXEMPT = new Object();
+    private static final IdGenerator IDS = IdGenerator.random();
+
+    private final AgentRuntime runtime;
+    private final boolean traceparent;
+    /** The call whose {@code sendAsync} is running on this thread, for the {@code MultiExchange} it builds. */
+    private final ThreadLocal<Object> pending = new ThreadLocal<>();
+    private final Cache<Object, Object> exchanges = Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
+    private final Cache<Object, Hops> connections = Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
+    /** Nesting of {@code HttpURLConnection.getInputStream} on this thread. */
+    private final ThreadLocal<int[]> inputDepth = ThreadLocal.withInitial(() -> new int[1]);
+
+    HttpGuard(AgentRuntime runtime, boolean traceparent) {
+        this.runtime = runtime;
+        this.traceparent = traceparent;
+    }
+
+    /** The requests of one logical call: the one on the wire now, and the trace they share. */
+    static final class Hops {
+        HttpCall current;
+        int count;
+        String traceId;
+        /** HttpClient: the exchange's first request, decided in sendAsync, has passed requestFilters. */
+        boolean firstSeen;
+        /** HttpURLConnection: the traceparent agentid set on the previous hop, to tell it from the application's. */
+        String ownTraceparent;
+    }
+
+    // ---- HttpClient ----
+
+    @Override
+    protected Object clientSend(Object request) {
+        if (AgentThread.current()) {
+            pending.set(EXEMPT);
+            return EXEMPT;
+        }
+        if (!(request instanceof HttpRequest)) {
+            return null;
+        }
+        HttpRequest r = (HttpRequest) request;
+        Hops hops = new Hops();
+        Object block = decide(hops, JDK_CLIENT, r.method(), r.uri(), bodySize(r));
+        if (block != null) {
+            return block;
+        }
+        pending.set(hops);
+        return hops;
+    }
+
+    @Override
+    protected Object requestToSend(Object scope, Object request) {
+        if (!traceparent || !(scope instanceof Hops) || !(request instanceof HttpRequest)) {
+            return request;
+        }
+        HttpRequest r = (HttpRequest) request;
+        if (r.headers().firstValue("traceparent").isPresent()) {
+            return request; // the application propagates its own context
+        }
+        HttpCall call = ((Hops) scope).current;
+        // HttpRequest is immutable: send a copy with the header (the response's request() is that copy)
+        return HttpRequest.newBuilder(r, (name, value) -> true).header("traceparent", traceparent(call)).build();
+    }
+
+    @Override
+    protected void clientSendReturned(Object scope, Object future, Throwable thrown) {
+        pending.remove();
+        if (!(scope instanceof Hops)) {
+            return;
+        }
+        Hops hops = (Hops) scope;
+        if (thrown != null || !(future instanceof CompletableFuture)) {
+            complete(hops, null, thrown);
+            return;
+        }
+        ((CompletableFuture<?>) future).whenComplete((response, t) -> {
+            try {
+                complete(hops, response, t);
+            } catch (Throwable fault) {
+                Faults.report("http.client.complete", fault);
+            }
+        });
+    }
+
+    @Override
+    protected void onExchange(Object multiExchange) {
+        Object p = pending.get();
+        if (p != null) {
+            exchanges.put(multiExchange, p);
+        }
+    }
+
+    @Override
+    protected IOException hop(Object multiExchange, Object request, Object previousResponse) {
+        Object bound = exchanges.getIfPresent(multiExchange);
+        if (bound == EXEMPT || !(request instanceof HttpRequest)) {
+            return null;
+        }
+        HttpRequest r = (HttpRequest) request;
+        if (bound == null) {
+            // not from sendAsync: a WebSocket opening handshake; decided, and traced up to the decision only
+            if (AgentThread.current()) {
+                return null;
+            }
+            Hops alone = new Hops();
+            IOException block = decide(alone, JDK_CLIENT, r.method(), r.uri(), -1);
+            if (block == null) {
+                complete(alone, null, null);
+            }
+            return block;
+        }
+        Hops hops = (Hops) bound;
+        synchronized (hops) {
+            if (!hops.firstSeen) {
+                hops.firstSeen = true;
+                return null; // the first request, decided in sendAsync
+            }
+            HttpCall prev = hops.current;
+            if (prev != null) {
+                hops.current = null;
+                prev.end(System.nanoTime(), status(previousResponse), null);
+                runtime.record(prev);
+            }
+            return decide(hops, JDK_CLIENT, r.method(), r.uri(), bodySize(r));
+        }
+    }
+
+    private void complete(Hops hops, Object response, Throwable thrown) {
+        HttpCall call;
+        synchronized (hops) {
+            call = hops.current;
+            hops.current = null;
+        }
+        if (call == null) {
+            return; // blocked (and recorded) on a redirect hop
+        }
+        if (response instanceof HttpResponse) {
+            HttpResponse<?> rsp = (HttpResponse<?>) response;
+            call.protocolVersion = rsp.version() == HttpClient.Version.HTTP_2 ? "2" : "1.1";
+        }
+        call.end(System.nanoTime(), status(response), unwrap(thrown));
+        runtime.record(call);
+    }
+
+    private static int status(Object response) {
+        return response instanceof HttpResponse ? ((HttpResponse<?>) response).statusCode() : -1;
+    }
+
+    private static long bodySize(HttpRequest r) {
+        return r.bodyPublisher().map(HttpRequest.BodyPublisher::contentLength).orElse(-1L);
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    // ---- HttpURLConnection ----
+
+    @Override
+    protected Object connect(Object connection, URL url, String method, long fixedLength) {
+        if (AgentThread.current() || url == null) {
+            return null;
+        }
+        Hops hops = connections.get(connection, k -> new Hops());
+        synchronized (hops) {
+            HttpCall prev = hops.current;
+            if (prev != null) {
+                // connecting again without a redirect (an authentication resend): the previous request is over
+                hops.current = null;
+                prev.end(System.nanoTime(), -1, null);
+                runtime.record(prev);
+            }
+            URI uri;
+            try {
+                uri = url.toURI();
+            } catch (java.net.URISyntaxException e) {
+                uri = null;
+            }
+            String scheme = lower(url.getProtocol());
+            String host = url.getHost();
+            int port = url.getPort() >= 0 ? url.getPort() : url.getDefaultPort();
+            String rawPath = uri != null && uri.getRawPath() != null ? uri.getRawPath() : url.getPath();
+            String full = HttpUrls.redact(scheme, url.getUserInfo(), host, url.getPort(), rawPath,
+                    uri != null ? uri.getRawQuery() : url.getQuery());
+            IOException block = decide(hops, URL_CONNECTION, method == null ? "GET" : method, scheme, host, port,
+                    rawPath, full, fixedLength);
+            if (block != null) {
+                return block;
+            }
+            if (!traceparent) {
+                return null;
+            }
+            String existing = ((java.net.URLConnection) connection).getRequestProperty("traceparent");
+            if (existing != null && !existing.equals(hops.ownTraceparent)) {
+                return null; // the application propagates its own context
+            }
+            hops.ownTraceparent = traceparent(hops.current);
+            return hops.ownTraceparent;
+        }
+    }
+
+    @Override
+    protected void redirected(Object connection, int status) {
+        Hops hops = connections.getIfPresent(connection);
+        if (hops == null) {
+            return;
+        }
+        end(hops, status, null, null);
+    }
+
+    @Override
+    protected void inputEnter(Object connection, Object body) {
+        if (inputDepth.get()[0]++ > 0 || !(body instanceof ByteArrayOutputStream)) {
+            return;
+        }
+        Hops hops = connections.getIfPresent(connection);
+        if (hops == null) {
+            return;
+        }
+        synchronized (hops) {
+            HttpCall call = hops.current;
+            if (call != null && call.bodySize < 0) {
+                // the buffered body is complete once the response is asked for, and sent in one piece
+                call.bodySize = ((ByteArrayOutputStream) body).size();
+            }
+        }
+    }
+
+    @Override
+    protected boolean inputExit() {
+        int[] d = inputDepth.get();
+        if (d[0] > 0) {
+            d[0]--;
+        }
+        return d[0] == 0;
+    }
+
+    @Override
+    protected void done(Object connection, int status, Object body, Throwable thrown) {
+        Hops hops = connections.getIfPresent(connection);
+        if (hops == null) {
+            return;
+        }
+        end(hops, status, body, thrown);
+    }
+
+    private void end(Hops hops, int status, Object body, Throwable thrown) {
+        HttpCall call;
+        synchronized (hops) {
+            call = hops.current;
+            hops.current = null;
+        }
+        if (call == null) {
+            return;
+        }
+        if (call.bodySize < 0 && body instanceof ByteArrayOutputStream) {
+            call.bodySize = ((ByteArrayOutputStream) body).size();
+        }
+        call.end(System.nanoTime(), status, thrown);
+        runtime.record(call);
+    }
+
+    // ---- deciding ----
+
+    private IOException decide(Hops hops, String client, String method, URI uri, long bodySize) {
+        String scheme = lower(uri.getScheme());
+        String host = uri.getHost();
+        if (host == null) {
+            host = hostOf(uri.getRawAuthority());
+        }
+        int port = uri.getPort() >= 0 ? uri.getPort() : defaultPort(scheme);
+        String full = HttpUrls.redact(scheme, uri.getRawUserInfo(), host, uri.getPort(), uri.getRawPath(),
+                uri.getRawQuery());
+        return decide(hops, client, method, scheme, host, port, uri.getRawPath(), full, bodySize);
+    }
+
+    /** Decides one request; on allow it becomes {@code hops.current}, on a block it is recorded and returned. */
+    private IOException decide(Hops hops, String client, String method, String scheme, String host, int port,
+            String rawPath, String fullUrl, long bodySize) {
+        long start = System.nanoTime();
+        String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
+        try {
+            Decision d = runtime.engine().decideHttp(runtime.agentId(), method, scheme, host, port, path, null,
+                    Double.NaN);
+            HttpCall call = new HttpCall(start, d, d.blocks(), client, method, scheme, Hosts.normalise(host), port,
+                    fullUrl, bodySize, hops.count);
+            if (hops.traceId == null) {
+                hops.traceId = IDS.generateTraceId();
+            }
+            call.ids(hops.traceId, IDS.generateSpanId());
+            hops.count++;
+            if (d.blocks()) {
+                call.finish(System.nanoTime(), null);
+                runtime.record(call);
+                return blocked(d);
+            }
+            hops.current = call;
+            return null;
+        } catch (RuntimeException | Error e) {
+            Faults.report("http.decide", e);
+            if (runtime.blockOnInternalError()) {
+                return new IOException("agentid: blocked by rule 'internal-error': the agent could not decide this"
+                        + " call (" + e.getClass().getSimpleName() + "); on_internal_error is block");
+            }
+            return null;
+        }
+    }
+
+    static IOException blocked(Decision decision) {
+        return new IOException("agentid: blocked by rule '" + decision.ruleId() + "': " + decision.reason());
+    }
+
+    private static String traceparent(HttpCall call) {
+        return "00-" + call.traceIdHex + "-" + call.spanIdHex + "-01";
+    }
+
+    private static String lower(String s) {
+        return s == null ? "" : s.toLowerCase(Locale.ROOT);
+    }
+
+    private static int defaultPort(String scheme) {
+        return scheme.equals("https") || scheme.equals("wss") ? 443 : 80;
+    }
+
+    /** The host of a raw authority the URI parser left unparsed ({@code user@my_host:8080}). */
+    private static String hostOf(String authority) {
+        if (authority == null) {
+            return "";
+        }
+        String a = authority.substring(authority.lastIndexOf('@') + 1);
+        if (a.startsWith("[")) {
+            int close = a.indexOf(']');
+            return close > 0 ? a.substring(0, close + 1) : a;
+        }
+        int colon = a.lastIndexOf(':');
+        return colon >= 0 ? a.substring(0, colon) : a;
+    }
+}
