@@ -28,7 +28,7 @@ public final class TokenCounter {
 
     // Holder classes so that loading one vocabulary never loads the other.
     private static final class O200k {
-        static final Encoding ENCODING = REGISTRY.getEncoding(EncodingType.O200K_BASE);
+        static final O200kCounter COUNTER = new O200kCounter(REGISTRY);
     }
 
     private static final class Cl100k {
@@ -52,7 +52,7 @@ public final class TokenCounter {
 
     /** Loads both vocabularies now. Blocking; a few hundred milliseconds. */
     public static void warmUp() {
-        O200k.ENCODING.countTokensOrdinary("warm up");
+        O200k.COUNTER.count("warm up");
         Cl100k.ENCODING.countTokensOrdinary("warm up");
     }
 
@@ -102,10 +102,8 @@ public final class TokenCounter {
 
     /** Exact tokens of {@code text} in this counter's encoding, special tokens read as ordinary text. */
     int count(String text) {
-        return encoding().countTokensOrdinary(text);
-    }
-
-    private Encoding encoding() {
-        return type == EncodingType.CL100K_BASE ? Cl100k.ENCODING : O200k.ENCODING;
+        return type == EncodingType.CL100K_BASE
+                ? Cl100k.ENCODING.countTokensOrdinary(text)
+                : O200k.COUNTER.count(text);
     }
 }

@@ -1,0 +1,69 @@
+package io.agentid.genai;
+
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingRegistry;
+import com.knuddels.jtokkit.api.GptBytePairEncodingParams;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Exact o200k_base token counts, the same as jtokkit's {@code countTokensOrdinary}, without its
+ * {@code java.util.regex} pre-tokenisation: {@link O200kSplitter} cuts the text into the regex's pieces, and each
+ * piece goes through jtokkit's byte pair encoder. jtokkit does not expose per-piece encoding, so the o200k_base
+ * ranks (read from jtokkit's own resource) are registered as a custom encoding whose pattern takes the whole
+ * input as one piece. jtokkit's built-in o200k_base encoding is then never loaded, so the vocabulary is parsed
+ * once, as before.
+ */
+final class O200kCounter {
+    static final String RANKS = "/com/knuddels/jtokkit/o200k_base.tiktoken";
+    private static final String NAME = "agentid-o200k_base-pieces";
+
+    private final Encoding pieces;
+
+    O200kCounter(EncodingRegistry registry) {
+        Map<byte[], Integer> ranks = loadRanks();
+        registry.registerGptBytePairEncoding(
+                new GptBytePairEncodingParams(NAME, Pattern.compile("(?s).+"), ranks, Map.of()));
+        this.pieces = registry.getEncoding(NAME).orElseThrow();
+    }
+
+    int count(String text) {
+        int tokens = 0;
+        int len = text.length();
+        for (int start = 0; start < len; ) {
+            int end = O200kSplitter.next(text, start);
+            tokens += pieces.countTokensOrdinary(text.substring(start, end));
+            start = end;
+        }
+        return tokens;
+    }
+
+    private static Map<byte[], Integer> loadRanks() {
+        Map<byte[], Integer> ranks = new HashMap<>(400_000);
+        Base64.Decoder base64 = Base64.getDecoder();
+        try (InputStream in = Encoding.class.getResourceAsStream(RANKS)) {
+            if (in == null) {
+                throw new IllegalStateException("jtokkit resource " + RANKS + " not found");
+            }
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1), 1 << 16);
+            for (String line; (line = r.readLine()) != null; ) {
+                int space = line.indexOf(' ');
+                if (space <= 0) {
+                    continue;
+                }
+                ranks.put(base64.decode(line.substring(0, space)), Integer.parseInt(line, space + 1, line.length(), 10));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading jtokkit resource " + RANKS, e);
+        }
+        return ranks;
+    }
+}
