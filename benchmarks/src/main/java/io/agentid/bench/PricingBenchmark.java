@@ -130,6 +130,17 @@ public class PricingBenchmark {
         return Pricing.estimate(r, table);
     }
 
+    /**
+     * {@link #price} with the o200k counter's per-piece cache emptied first: the cost for text none of whose
+     * pieces has been seen (every piece goes through jtokkit's byte pair encoder). Includes allocating the empty
+     * 16 KB cache array. For cl100k models the cache is not used, so this equals {@link #price}.
+     */
+    @Benchmark
+    public CostEstimate priceUncached() {
+        TokenCounter.clearCaches();
+        return price();
+    }
+
     @Benchmark
     public ModelRequest recogniseOnly() {
         return ModelRequests.recognise("POST", "api.openai.com", "/v1/chat/completions", body);

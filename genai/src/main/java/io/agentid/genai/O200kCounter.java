@@ -26,7 +26,31 @@ final class O200kCounter {
     static final String RANKS = "/com/knuddels/jtokkit/o200k_base.tiktoken";
     private static final String NAME = "agentid-o200k_base-pieces";
 
+    /** Pieces longer than this are not cached (rare in text: long runs of white space, digits or symbols). */
+    static final int MAX_CACHED_LENGTH = 24;
+    static final int CACHE_SLOTS = 4096;
+
+    /** A piece and its token count; immutable, so safe to publish through the racy cache array. */
+    private static final class Entry {
+        final String piece;
+        final int hash;
+        final int tokens;
+
+        Entry(String piece, int hash, int tokens) {
+            this.piece = piece;
+            this.hash = hash;
+            this.tokens = tokens;
+        }
+    }
+
     private final Encoding pieces;
+    /**
+     * A direct-mapped cache of the pure function piece → token count. Racy by design: a slot is overwritten by
+     * whichever thread writes last, and a reader sees either a complete entry (final fields) or another one,
+     * whose piece it compares before use. Bounded: {@value #CACHE_SLOTS} entries of at most
+     * {@value #MAX_CACHED_LENGTH} chars, about 300 KB when full.
+     */
+    private volatile Entry[] cache = new Entry[CACHE_SLOTS];
 
     O200kCounter(EncodingRegistry registry) {
         Map<byte[], Integer> ranks = loadRanks();
@@ -38,12 +62,36 @@ final class O200kCounter {
     int count(String text) {
         int tokens = 0;
         int len = text.length();
+        Entry[] slots = cache;
         for (int start = 0; start < len; ) {
             int end = O200kSplitter.next(text, start);
-            tokens += pieces.countTokensOrdinary(text.substring(start, end));
+            int n = end - start;
+            if (n > MAX_CACHED_LENGTH) {
+                tokens += pieces.countTokensOrdinary(text.substring(start, end));
+            } else {
+                int h = 0;
+                for (int i = start; i < end; i++) {
+                    h = 31 * h + text.charAt(i);
+                }
+                int slot = (h ^ (h >>> 13)) & (CACHE_SLOTS - 1);
+                Entry e = slots[slot];
+                if (e != null && e.hash == h && e.piece.length() == n && text.regionMatches(start, e.piece, 0, n)) {
+                    tokens += e.tokens;
+                } else {
+                    String piece = text.substring(start, end);
+                    int count = pieces.countTokensOrdinary(piece);
+                    slots[slot] = new Entry(piece, h, count);
+                    tokens += count;
+                }
+            }
             start = end;
         }
         return tokens;
+    }
+
+    /** Forgets the cached piece counts. */
+    void clearCache() {
+        cache = new Entry[CACHE_SLOTS];
     }
 
     private static Map<byte[], Integer> loadRanks() {

@@ -57,6 +57,14 @@ public final class TokenCounter {
     }
 
     /**
+     * Forgets the o200k_base counter's cache of per-piece token counts (a bounded cache of a pure function, about
+     * 300 KB when full; see docs/GENAI.md). Counts stay exact either way; for benchmarks of the uncached cost.
+     */
+    public static void clearCaches() {
+        O200k.COUNTER.clearCache();
+    }
+
+    /**
      * The counter for a model name (as sent, any case, with or without a {@code vendor/} or {@code models/}
      * prefix) and provider. OpenAI: o200k_base for gpt-4o, gpt-4.1, gpt-4.5, gpt-5*, the o-series and anything
      * unknown; cl100k_base for gpt-4 (and gpt-4-turbo), gpt-3.5 and the text-embedding models. Claude, Gemini and
