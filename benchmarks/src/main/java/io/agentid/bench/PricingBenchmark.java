@@ -98,7 +98,7 @@ public class PricingBenchmark {
         "Best regards,",
         "Jonas Weber"
     });
-    /** An o200k_base model and a cl100k_base one: jtokkit pre-splits o200k text with java.util.regex (slow), cl100k with a hand-written parser. */
+    /** An o200k_base model (genai's O200kSplitter + jtokkit's encoder, piece cache) and a cl100k_base one (jtokkit only). */
     @Param({"gpt-4o-mini", "gpt-4"})
     public String model;
 

@@ -6,7 +6,8 @@ import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 
 /**
- * Counts tokens of request text for one model family: jtokkit's exact OpenAI encodings for OpenAI models, and
+ * Counts tokens of request text for one model family: exact OpenAI encodings for OpenAI models (jtokkit's
+ * cl100k_base; for o200k_base {@link O200kCounter}, jtokkit's encoder behind a hand-written pre-tokenizer), and
  * for Claude and Gemini models (whose tokenizers are not public) the o200k_base count times
  * {@link #APPROXIMATION_FACTOR}, meant as an upper bound.
  *
