@@ -6,7 +6,8 @@ import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 
 /**
- * Counts tokens of request text for one model family: jtokkit's exact OpenAI encodings for OpenAI models, and
+ * Counts tokens of request text for one model family: exact OpenAI encodings for OpenAI models (jtokkit's
+ * cl100k_base; for o200k_base {@link O200kCounter}, jtokkit's encoder behind a hand-written pre-tokenizer), and
  * for Claude and Gemini models (whose tokenizers are not public) the o200k_base count times
  * {@link #APPROXIMATION_FACTOR}, meant as an upper bound.
  *
@@ -28,7 +29,7 @@ public final class TokenCounter {
 
     // Holder classes so that loading one vocabulary never loads the other.
     private static final class O200k {
-        static final Encoding ENCODING = REGISTRY.getEncoding(EncodingType.O200K_BASE);
+        static final O200kCounter COUNTER = new O200kCounter(REGISTRY);
     }
 
     private static final class Cl100k {
@@ -52,8 +53,16 @@ public final class TokenCounter {
 
     /** Loads both vocabularies now. Blocking; a few hundred milliseconds. */
     public static void warmUp() {
-        O200k.ENCODING.countTokensOrdinary("warm up");
+        O200k.COUNTER.count("warm up");
         Cl100k.ENCODING.countTokensOrdinary("warm up");
+    }
+
+    /**
+     * Forgets the o200k_base counter's cache of per-piece token counts (a bounded cache of a pure function, about
+     * 300 KB when full; see docs/GENAI.md). Counts stay exact either way; for benchmarks of the uncached cost.
+     */
+    public static void clearCaches() {
+        O200k.COUNTER.clearCache();
     }
 
     /**
@@ -102,10 +111,8 @@ public final class TokenCounter {
 
     /** Exact tokens of {@code text} in this counter's encoding, special tokens read as ordinary text. */
     int count(String text) {
-        return encoding().countTokensOrdinary(text);
-    }
-
-    private Encoding encoding() {
-        return type == EncodingType.CL100K_BASE ? Cl100k.ENCODING : O200k.ENCODING;
+        return type == EncodingType.CL100K_BASE
+                ? Cl100k.ENCODING.countTokensOrdinary(text)
+                : O200k.COUNTER.count(text);
     }
 }
