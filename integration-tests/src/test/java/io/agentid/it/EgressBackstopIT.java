@@ -192,6 +192,34 @@ class EgressBackstopIT {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void backstopCanBeTurnedOff() throws Exception {
+        Path policy = Files.writeString(tmp.resolve("egress-off.yaml"), String.join("\n",
+                "version: 1",
+                "rules:",
+                "  - id: egress-allowlist",
+                "    match: { kind: http, port_not: [" + allowed.port() + "] }",
+                "    decision: deny",
+                "    reason: egress outside the allowlist",
+                ""));
+        int deniedBefore = denied.accepted.get();
+        try (OtlpSink sink = new OtlpSink()) {
+            Forked.Result r = Forked.of(Jvms.first(), SocketApp.class)
+                    .agent("policy=" + policy + ",agent.id=socket-agent")
+                    .jvmArg("-Dagentid.interceptor.socket.enabled=false")
+                    .exportTo(sink)
+                    .args(String.valueOf(allowed.port()), String.valueOf(denied.port()),
+                            String.valueOf(http.httpPort()), String.valueOf(h2.getPort()))
+                    .run()
+                    .assertSucceeded();
+            assertThat(r.stderr()).contains("interceptor `socket` disabled by -Dagentid.interceptor.socket.enabled");
+            assertThat(r.value("step.socket_denied_port")).as(r.toString()).isEqualTo("ok true");
+            assertThat(r.value("step.channel_denied")).as(r.toString()).isEqualTo("ok true");
+            assertThat(denied.accepted.get() - deniedBefore).isGreaterThanOrEqualTo(2);
+            assertThat(sink.spans(s -> s.name().startsWith("CONNECT "))).isEmpty();
+        }
+    }
+
     private static SpanRecord only(List<SpanRecord> spans) {
         assertThat(spans).hasSize(1);
         return spans.get(0);
