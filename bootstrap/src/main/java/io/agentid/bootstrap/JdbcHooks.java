@@ -146,6 +146,23 @@ public abstract class JdbcHooks {
         }
     }
 
+    /**
+     * True while a guarded JDBC call or a driver-internal method ({@code Driver.connect}) runs on this thread:
+     * the connections a driver opens to its own database then are the JDBC rules' business, not egress rules'.
+     */
+    public static boolean inCall() {
+        JdbcHooks d = delegate;
+        if (d == null) {
+            return false;
+        }
+        try {
+            return d.callInProgress();
+        } catch (Throwable t) {
+            Faults.report("jdbc.inCall", t);
+            return false;
+        }
+    }
+
     public static void exitInternal(Object token) {
         JdbcHooks d = delegate;
         if (d == null || token == null) {
@@ -190,4 +207,9 @@ public abstract class JdbcHooks {
     protected abstract Object internalEnter();
 
     protected abstract void internalExit(Object token);
+
+    /** See {@link #inCall()}; false unless a delegate knows better. */
+    protected boolean callInProgress() {
+        return false;
+    }
 }

@@ -248,7 +248,9 @@ class HttpClientsIT {
     void interceptorCanBeTurnedOff() throws Exception {
         Map<String, Integer> before = server.counts();
         try (OtlpSink sink = new OtlpSink()) {
-            Forked.Result r = run(sink, "-Dagentid.interceptor.http.enabled=false");
+            // the socket backstop would otherwise decide the clients' connections (docs/HTTP.md, Backstop)
+            Forked.Result r = run(sink, "-Dagentid.interceptor.http.enabled=false",
+                    "-Dagentid.interceptor.socket.enabled=false");
             assertThat(r.value("step.jdk_denied")).as(r.toString()).startsWith("ok 200");
             assertThat(r.value("step.url_denied")).as(r.toString()).startsWith("ok 200");
             assertThat(delta(before, "/jdk-denied")).isEqualTo(1);
@@ -257,13 +259,16 @@ class HttpClientsIT {
         }
     }
 
-    private static Forked.Result run(OtlpSink sink, String jvmArg) throws Exception {
-        return Forked.of(Jvms.first(), HttpApp.class)
+    private static Forked.Result run(OtlpSink sink, String... jvmArgs) throws Exception {
+        Forked f = Forked.of(Jvms.first(), HttpApp.class);
+        for (String jvmArg : jvmArgs) {
+            f.jvmArg(jvmArg);
+        }
+        return f
                 .agent("policy=" + Policies.path("http-guardrails.yaml") + ",agent.id=http-agent")
                 .jvmArg("-Djavax.net.ssl.trustStore=" + server.trustStore())
                 .jvmArg("-Djavax.net.ssl.trustStorePassword=" + CountingHttpServer.STORE_PASSWORD)
                 .jvmArg("-Djavax.net.ssl.trustStoreType=PKCS12")
-                .jvmArg(jvmArg)
                 .exportTo(sink)
                 .args(String.valueOf(server.httpPort()), String.valueOf(server.httpsPort()))
                 .run()

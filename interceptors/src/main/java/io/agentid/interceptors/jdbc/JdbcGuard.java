@@ -241,6 +241,11 @@ final class JdbcGuard extends JdbcHooks {
         }
     }
 
+    @Override
+    protected boolean callInProgress() {
+        return depth.get()[0] > 0;
+    }
+
     private SqlInfo analysis(String sql) {
         if (sql == null) {
             return NO_SQL;
