@@ -7,7 +7,6 @@ import io.agentid.bootstrap.HttpHooks;
 import io.agentid.genai.CostEstimate;
 import io.agentid.genai.ModelRequest;
 import io.agentid.genai.ModelRequests;
-import io.agentid.genai.PriceTable;
 import io.agentid.genai.Pricing;
 import io.agentid.policy.Decision;
 import io.agentid.policy.Hosts;
@@ -64,7 +63,7 @@ final class HttpGuard extends HttpHooks {
 
     private final AgentRuntime runtime;
     private final boolean traceparent;
-    private final PriceTable prices;
+    private final ModelCalls.Prices prices;
     /** The bytes each live ByteArrayPublisher replays. */
     private final Cache<Object, Body> bodies = Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
     /** The call whose {@code sendAsync} is running on this thread, for the {@code MultiExchange} it builds. */
@@ -74,7 +73,7 @@ final class HttpGuard extends HttpHooks {
     /** Nesting of {@code HttpURLConnection.getInputStream} on this thread. */
     private final ThreadLocal<int[]> inputDepth = ThreadLocal.withInitial(() -> new int[1]);
 
-    HttpGuard(AgentRuntime runtime, boolean traceparent, PriceTable prices) {
+    HttpGuard(AgentRuntime runtime, boolean traceparent, ModelCalls.Prices prices) {
         this.runtime = runtime;
         this.traceparent = traceparent;
         this.prices = prices;
@@ -218,7 +217,7 @@ final class HttpGuard extends HttpHooks {
             call.protocolVersion = rsp.version() == HttpClient.Version.HTTP_2 ? "2" : "1.1";
             if (call.modelRequest != null) {
                 // a String or byte[] is the whole body the application gets (BodyHandlers.ofString/ofByteArray)
-                ModelCalls.usage(call, rsp.body(), prices);
+                ModelCalls.usage(call, rsp.body(), prices.get());
             }
         }
         call.end(System.nanoTime(), status(response), unwrap(thrown));
@@ -362,7 +361,7 @@ final class HttpGuard extends HttpHooks {
             if (mr == null) {
                 return null;
             }
-            CostEstimate est = Pricing.estimate(mr, prices);
+            CostEstimate est = Pricing.estimate(mr, prices.get());
             Decision d = runtime.engine().decideHttp(runtime.agentId(), call.method, call.scheme, call.host, call.port,
                     call.path, mr.model(), est.usd());
             HttpCall again = call.redecided(d);
@@ -441,7 +440,7 @@ final class HttpGuard extends HttpHooks {
             ModelRequest mr = body == null ? ModelRequests.recognise(method, host, path, null, 0, 0)
                     : ModelRequests.recognise(method, host, path, body.bytes, body.off, body.len);
             // without the body the model is only what the path names (Gemini), and the cost is unknown
-            CostEstimate est = mr != null && body != null ? Pricing.estimate(mr, prices) : null;
+            CostEstimate est = mr != null && body != null ? Pricing.estimate(mr, prices.get()) : null;
             Decision d = runtime.engine().decideHttp(runtime.agentId(), method, scheme, host, port, path,
                     mr == null ? null : mr.model(), est == null ? Double.NaN : est.usd());
             HttpCall call = new HttpCall(start, d, d.blocks(), client, method, scheme, Hosts.normalise(host), port,

@@ -41,10 +41,38 @@ final class ModelCalls {
         }
     }
 
-    /** jtokkit loads its vocabularies on first use (~100-400 ms); do it now, off the application's threads. */
-    static void warmUpInBackground() {
+    /** The price table, read off premain's thread; a model call that comes first reads it itself. */
+    static final class Prices {
+        private final String userFile;
+        private volatile PriceTable table;
+
+        Prices(String userFile) {
+            this.userFile = userFile;
+        }
+
+        PriceTable get() {
+            PriceTable t = table;
+            if (t == null) {
+                synchronized (this) {
+                    t = table;
+                    if (t == null) {
+                        t = prices(userFile);
+                        table = t;
+                    }
+                }
+            }
+            return t;
+        }
+    }
+
+    /**
+     * Reads the price table, then loads jtokkit's vocabularies (which it does on first use, ~100-400 ms), off the
+     * application's threads, so the first model call pays for neither.
+     */
+    static void warmUpInBackground(Prices prices) {
         new AgentThread(() -> {
             try {
+                prices.get();
                 TokenCounter.warmUp();
             } catch (Throwable t) {
                 AgentLog.warn("could not load the tokenizer vocabularies: " + t);
