@@ -65,19 +65,29 @@ final class ModelCalls {
         }
     }
 
+    /** How long after start-up the warm-up waits, so that it does not compete with the application's own start. */
+    static final long WARM_UP_DELAY_MILLIS = 3_000;
+
     /**
      * Reads the price table, then loads jtokkit's vocabularies (which it does on first use, ~100-400 ms), off the
-     * application's threads, so the first model call pays for neither.
+     * application's threads, so the first model call pays for neither. It waits {@link #WARM_UP_DELAY_MILLIS} first:
+     * on a small machine loading them at once would slow the application's start-up by the same amount; a model call
+     * made before then loads what it needs itself.
      */
     static void warmUpInBackground(Prices prices) {
-        new AgentThread(() -> {
+        Thread t = new AgentThread(() -> {
             try {
+                Thread.sleep(WARM_UP_DELAY_MILLIS);
                 prices.get();
                 TokenCounter.warmUp();
-            } catch (Throwable t) {
-                AgentLog.warn("could not load the tokenizer vocabularies: " + t);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable e) {
+                AgentLog.warn("could not load the tokenizer vocabularies: " + e);
             }
-        }, "agentid-genai-warmup").start();
+        }, "agentid-genai-warmup");
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
     }
 
     /** Records the usage and actual cost of {@code call} from a response body the application read. */
