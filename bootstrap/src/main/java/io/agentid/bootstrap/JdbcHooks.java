@@ -37,6 +37,41 @@ public abstract class JdbcHooks {
         return scope;
     }
 
+    /**
+     * {@code Driver.connect(url, info)}: SQL the URL or the properties ask the driver to run at connect (H2's
+     * {@code INIT=}) is the application's, and is decided like a statement.
+     */
+    public static boolean enterConnect(Object driver, String url, Object info) throws Exception {
+        JdbcHooks d = delegate;
+        if (d == null || url == null) {
+            return false;
+        }
+        Object r;
+        try {
+            r = d.connectSql(driver, url, info);
+        } catch (Throwable t) {
+            Faults.report("jdbc.connect", t);
+            return false;
+        }
+        if (r instanceof Exception) {
+            throw (Exception) r;
+        }
+        return Boolean.TRUE.equals(r);
+    }
+
+    /** Leaves a {@code Driver.connect} that {@link #enterConnect} entered ({@code entered} is its answer). */
+    public static void exitConnect(boolean entered) {
+        JdbcHooks d = delegate;
+        if (d == null || !entered) {
+            return;
+        }
+        try {
+            d.connectExit();
+        } catch (Throwable t) {
+            Faults.report("jdbc.connect", t);
+        }
+    }
+
     /** {@code PreparedStatement.execute*()}: the SQL was captured when the statement was prepared. */
     public static Object enterPrepared(Object statement) throws Exception {
         JdbcHooks d = delegate;
@@ -209,6 +244,17 @@ public abstract class JdbcHooks {
     protected abstract void internalExit(Object token);
 
     /** See {@link #inCall()}; false unless a delegate knows better. */
+    /**
+     * Decides SQL a connection URL runs at connect: returns the exception to throw, {@code Boolean.TRUE} when this
+     * is the outermost connect on the thread (then {@link #connectExit} follows), or null.
+     */
+    protected Object connectSql(Object driver, String url, Object info) throws Exception {
+        return null;
+    }
+
+    protected void connectExit() {
+    }
+
     protected boolean callInProgress() {
         return false;
     }

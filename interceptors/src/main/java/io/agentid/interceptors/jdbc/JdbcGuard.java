@@ -63,6 +63,9 @@ final class JdbcGuard extends JdbcHooks {
         int rows;
     }
 
+    /** Nesting of {@code Driver.connect} on this thread: the outermost decides the URL's own SQL. */
+    private final ThreadLocal<int[]> connecting = ThreadLocal.withInitial(() -> new int[1]);
+
     @Override
     protected Object sql(Object statement, String sql) {
         int[] d = depth.get();
@@ -122,6 +125,73 @@ final class JdbcGuard extends JdbcHooks {
             }
             SqlInfo all = SqlInfo.concat(parts);
             return decide(start, all.resolve(schema(conn, statement, d)), conn, parts.size(), statement, d);
+        } catch (RuntimeException | Error e) {
+            return fault(e);
+        }
+    }
+
+    /**
+     * H2 runs the {@code INIT} setting of its URL (or of the connection properties) as SQL while it connects, inside
+     * {@code Driver.connect}, where everything else is the driver's own work. That SQL is the caller's: decide it
+     * like a statement. Denied: the connect fails with the usual SQLException and the call is recorded; allowed:
+     * the driver runs it (not traced: the connection does not exist yet).
+     */
+    @Override
+    protected Object connectSql(Object driver, String url, Object info) {
+        int[] c = connecting.get();
+        if (c[0] > 0) {
+            return null; // a driver's connect calling another's (a wrapper driver, a driver calling itself)
+        }
+        if (!accepts(driver, url)) {
+            return null; // DriverManager offers every URL to every driver; only the one that takes it counts
+        }
+        Object r = decideConnect(url, info);
+        if (r == null) {
+            c[0]++;
+            return Boolean.TRUE;
+        }
+        return r;
+    }
+
+    private boolean accepts(Object driver, String url) {
+        if (!(driver instanceof java.sql.Driver)) {
+            return true; // a DataSource's connect: it is the one connecting
+        }
+        int[] d = depth.get();
+        d[0]++;
+        try {
+            return ((java.sql.Driver) driver).acceptsURL(url);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        } finally {
+            d[0]--;
+        }
+    }
+
+    @Override
+    protected void connectExit() {
+        connecting.get()[0]--;
+    }
+
+    private Object decideConnect(String url, Object info) {
+        String init = JdbcUrls.h2Init(url, info instanceof java.util.Properties ? (java.util.Properties) info : null);
+        if (init == null) {
+            return null;
+        }
+        long start = System.nanoTime();
+        try {
+            String system = JdbcUrls.system(url);
+            ConnInfo conn = new ConnInfo(system, JdbcUrls.sanitize(url), null, JdbcUrls.host(url),
+                    JdbcUrls.port(url, system), false);
+            SqlInfo.Resolved sql = analysis(init).resolve(null);
+            Decision decision = decide(runtime.engine(), runtime.agentId(), sql);
+            if (!decision.blocks()) {
+                return null;
+            }
+            SqlCall call = new SqlCall(start, decision, true, sql, conn, 0, null);
+            call.finish(System.nanoTime(), null);
+            runtime.record(call);
+            return blocked(decision);
         } catch (RuntimeException | Error e) {
             return fault(e);
         }

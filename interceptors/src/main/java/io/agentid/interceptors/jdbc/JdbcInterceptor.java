@@ -77,6 +77,8 @@ public final class JdbcInterceptor implements Interceptor {
                 // DataSource or all ~180 metadata methods would cost start-up for nothing
                 .type(not(isInterface()).and(hasSuperType(namedOneOf("java.sql.Driver", "javax.sql.DataSource"))))
                 .transform((builder, type, loader, module, domain) -> builder
+                        .visit(Advice.to(ConnectUrlAdvice.class).on(CODE
+                                .and(named("connect")).and(takesArguments(2)).and(takesArgument(0, String.class))))
                         .visit(Advice.to(InternalCallAdvice.class).on(CODE
                                 .and(namedOneOf("connect", "getConnection")))))
                 .type(not(isInterface()).and(hasSuperType(named("java.sql.DatabaseMetaData"))))

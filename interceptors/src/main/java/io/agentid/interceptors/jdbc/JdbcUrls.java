@@ -159,4 +159,43 @@ final class JdbcUrls {
         }
         return new int[] {start, stop < 0 ? url.length() : stop};
     }
+
+    /**
+     * The SQL of H2's {@code INIT} setting, from the URL ({@code ;INIT=...}, up to the next unescaped {@code ;},
+     * with {@code \;} standing for {@code ;}) or from the connection properties; {@code null} when there is none or
+     * the URL is not H2's. Setting names are case-insensitive, as H2 reads them.
+     */
+    static String h2Init(String url, java.util.Properties info) {
+        if (url == null || !url.regionMatches(true, 0, "jdbc:h2:", 0, 8)) {
+            return null;
+        }
+        if (info != null) {
+            for (String name : info.stringPropertyNames()) {
+                if (name.equalsIgnoreCase("INIT")) {
+                    String v = info.getProperty(name);
+                    if (v != null && !v.isBlank()) {
+                        return v;
+                    }
+                }
+            }
+        }
+        String lower = url.toLowerCase(java.util.Locale.ROOT);
+        int at = lower.indexOf(";init=");
+        if (at < 0) {
+            return null;
+        }
+        StringBuilder sql = new StringBuilder();
+        for (int i = at + 6; i < url.length(); i++) {
+            char c = url.charAt(i);
+            if (c == '\\' && i + 1 < url.length() && url.charAt(i + 1) == ';') {
+                sql.append(';');
+                i++;
+            } else if (c == ';') {
+                break;
+            } else {
+                sql.append(c);
+            }
+        }
+        return sql.toString().isBlank() ? null : sql.toString();
+    }
 }

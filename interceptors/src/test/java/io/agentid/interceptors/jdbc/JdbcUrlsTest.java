@@ -36,4 +36,16 @@ class JdbcUrlsTest {
         assertThat(JdbcUrls.host(url)).isEqualTo(host);
         assertThat(JdbcUrls.port(url, system)).isEqualTo(port);
     }
+
+    @org.junit.jupiter.api.Test
+    void h2InitIsReadFromTheUrlWithEscapedSemicolonsOrFromTheProperties() {
+        org.assertj.core.api.Assertions.assertThat(JdbcUrls.h2Init(
+                "jdbc:h2:mem:x;MODE=PostgreSQL;init=CREATE SCHEMA s\\;DROP TABLE t;DB_CLOSE_DELAY=-1", null))
+                .isEqualTo("CREATE SCHEMA s;DROP TABLE t");
+        org.assertj.core.api.Assertions.assertThat(JdbcUrls.h2Init("jdbc:h2:mem:x;DB_CLOSE_DELAY=-1", null)).isNull();
+        org.assertj.core.api.Assertions.assertThat(JdbcUrls.h2Init("jdbc:postgresql://h/db?init=x", null)).isNull();
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("Init", "DROP TABLE t");
+        org.assertj.core.api.Assertions.assertThat(JdbcUrls.h2Init("jdbc:h2:mem:x", p)).isEqualTo("DROP TABLE t");
+    }
 }
