@@ -3,8 +3,9 @@ package io.agentid.bootstrap;
 import java.io.IOException;
 
 /**
- * The hooks Apache HttpClient 5 classic's advice calls ({@code InternalHttpClient.doExecute},
- * {@code HttpRequestRetryExec.execute}, {@code ProtocolExec.execute}). HttpClient's classes belong to the
+ * The hooks Apache HttpClient classic's advice calls (5: {@code InternalHttpClient.doExecute},
+ * {@code HttpRequestRetryExec.execute}, {@code ProtocolExec.execute}; 4: {@code InternalHttpClient.doExecute},
+ * {@code RetryExec.execute}, {@code ProtocolExec.execute}). HttpClient's classes belong to the
  * application's class loader, so every parameter is typed {@code Object}. Contract as in {@link JdbcHooks}: a
  * delegate signals a block by <em>returning</em> the {@link IOException}; anything it throws is a fault of ours,
  * reported to {@link Faults}, and the call proceeds.
@@ -45,18 +46,19 @@ public abstract class ApacheHttpHooks {
     }
 
     /**
-     * An exec chain element ({@code retry}: {@code HttpRequestRetryExec}, else {@code ProtocolExec}) is about to
-     * run {@code request} in {@code execScope} (an {@code ExecChain.Scope}: one per request of the call, with its
-     * route). Returns a scope for {@link #hopExit}, or null. Throws the block.
+     * An exec chain element ({@code retry}: the retrying one, else {@code ProtocolExec}) is about to run
+     * {@code request}. {@code key} is what stays the same across the retries of one request and changes with
+     * each redirect hop (5: the {@code ExecChain.Scope}, which holds the route; 4: the request wrapper);
+     * {@code route} is the route (4), or null (5). Returns a scope for {@link #hopExit}, or null. Throws the block.
      */
-    public static Object hopEnter(Object request, Object execScope, boolean retry) throws IOException {
+    public static Object hopEnter(Object key, Object route, Object request, boolean retry) throws IOException {
         ApacheHttpHooks d = delegate;
         if (d == null) {
             return null;
         }
         Object r;
         try {
-            r = d.hop(request, execScope, retry);
+            r = d.hop(key, route, request, retry);
         } catch (Throwable t) {
             Faults.report("apache.hop.enter", t);
             return null;
@@ -83,7 +85,7 @@ public abstract class ApacheHttpHooks {
 
     protected abstract void endCall(Object scope, Throwable thrown);
 
-    protected abstract Object hop(Object request, Object execScope, boolean retry) throws Exception;
+    protected abstract Object hop(Object key, Object route, Object request, boolean retry) throws Exception;
 
     protected abstract void hopDone(Object scope, Object response, Throwable thrown) throws Exception;
 }

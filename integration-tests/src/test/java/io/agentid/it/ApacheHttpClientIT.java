@@ -2,6 +2,7 @@ package io.agentid.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.agentid.it.apps.ApacheHttp4App;
 import io.agentid.it.apps.ApacheHttpApp;
 import io.agentid.it.support.CountingHttpServer;
 import io.agentid.it.support.CountingHttpServer.Received;
@@ -12,6 +13,7 @@ import io.agentid.it.support.OtlpSink.SpanRecord;
 import io.agentid.it.support.Policies;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -19,10 +21,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Apache HttpClient 5 classic in forked JVMs with agentid.jar and http-guardrails.yaml ({@code localhost} and
+ * Apache HttpClient 5 and 4 classic ({@link ApacheHttpApp}, {@link ApacheHttp4App}: the same steps) in forked JVMs with agentid.jar and http-guardrails.yaml ({@code localhost} and
  * DELETE denied), against a real server on loopback that counts what it receives: a denied request or redirect
  * hop must never arrive (and is not retried); an allowed one must, with a {@code traceparent} naming its span;
  * every request is exactly one span at a real OTLP receiver, with no secret in the exported bytes.
@@ -66,17 +69,24 @@ class ApacheHttpClientIT {
         }
     }
 
-    static List<Jvms.Jvm> jvms() {
-        return Jvms.all();
+    /** Every JVM × HttpClient 5 and 4. */
+    static List<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        for (Jvms.Jvm jvm : Jvms.all()) {
+            out.add(Arguments.of(jvm, "5"));
+            out.add(Arguments.of(jvm, "4"));
+        }
+        return out;
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("jvms")
-    void guardsHttpClient5Classic(Jvms.Jvm jvm) throws Exception {
+    @ParameterizedTest(name = "{0}, HttpClient {1}")
+    @MethodSource("cases")
+    void guardsHttpClientClassic(Jvms.Jvm jvm, String version) throws Exception {
+        String client = version.equals("5") ? "apache-httpclient" : "apache-httpclient-4";
         Map<String, Integer> before = server.counts();
         int seenBefore = server.received().size();
         try (OtlpSink sink = new OtlpSink()) {
-            Forked.Result r = fork(jvm, sink, null);
+            Forked.Result r = fork(jvm, version, sink, null);
             assertThat(r.value("done")).as(r.toString()).isEqualTo("true");
 
             for (Map.Entry<String, List<String>> e : ALLOWED.entrySet()) {
@@ -113,7 +123,7 @@ class ApacheHttpClientIT {
                 assertThat(s.kind()).isEqualTo("SPAN_KIND_CLIENT");
                 assertThat(s.attr("agentid.kind")).isEqualTo("http");
                 assertThat(s.attr("agentid.agent.id")).isEqualTo("ap-agent");
-                assertThat(s.attr("agentid.http.client")).isEqualTo("apache-httpclient");
+                assertThat(s.attr("agentid.http.client")).isEqualTo(client);
                 assertThat(s.attr("url.full")).startsWith(s.attr("url.scheme") + "://");
             });
 
@@ -182,18 +192,18 @@ class ApacheHttpClientIT {
     void traceparentCanBeTurnedOff() throws Exception {
         int seenBefore = server.received().size();
         try (OtlpSink sink = new OtlpSink()) {
-            Forked.Result r = fork(Jvms.first(), sink, "-Dagentid.http.traceparent=false");
+            Forked.Result r = fork(Jvms.first(), "4", sink, "-Dagentid.http.traceparent=false");
             assertThat(r.value("step.ap_get")).as(r.toString()).startsWith("ok 200");
             assertThat(r.value("step.ap_denied")).isEqualTo("blocked java.io.IOException " + LOCALHOST);
             List<Received> arrived = server.received().subList(seenBefore, server.received().size());
             assertThat(arrived).isNotEmpty().allSatisfy(q -> assertThat(q.header("traceparent")).as(q.path())
                     .isEqualTo(q.path().endsWith("-own-tp") ? ApacheHttpApp.OWN_TRACEPARENT : null));
-            assertThat(sink.spans(s -> "apache-httpclient".equals(s.attr("agentid.http.client")))).isNotEmpty();
+            assertThat(sink.spans(s -> "apache-httpclient-4".equals(s.attr("agentid.http.client")))).isNotEmpty();
         }
     }
 
-    private static Forked.Result fork(Jvms.Jvm jvm, OtlpSink sink, String jvmArg) throws Exception {
-        Forked f = Forked.of(jvm, ApacheHttpApp.class)
+    private static Forked.Result fork(Jvms.Jvm jvm, String version, OtlpSink sink, String jvmArg) throws Exception {
+        Forked f = Forked.of(jvm, version.equals("5") ? ApacheHttpApp.class : ApacheHttp4App.class)
                 .agent("policy=" + Policies.path("http-guardrails.yaml") + ",agent.id=ap-agent")
                 .jvmArg("-Djavax.net.ssl.trustStore=" + server.trustStore())
                 .jvmArg("-Djavax.net.ssl.trustStorePassword=" + CountingHttpServer.STORE_PASSWORD)

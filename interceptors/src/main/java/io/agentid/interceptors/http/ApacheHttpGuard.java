@@ -4,11 +4,12 @@ import io.agentid.bootstrap.ApacheHttpHooks;
 import io.agentid.runtime.AgentRuntime;
 import io.agentid.runtime.AgentThread;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 
 /**
- * Decides Apache HttpClient 5 classic's requests. Implementation notes.
+ * Decides Apache HttpClient 5 and 4 classic's requests. Implementation notes (for 5; 4 has the same shape:
+ * {@code RedirectExec}, {@code RetryExec}, {@code ProtocolExec}, {@code MainClientExec}, and the request
+ * wrapper, which {@code RetryExec} reuses and {@code RedirectExec} makes anew per hop, stands for the scope).
  *
  * <p>{@code InternalHttpClient.doExecute} (which every {@code execute} overload of the classic client reaches)
  * runs the call on the caller's thread through an exec chain: {@code RedirectExec} (a new
@@ -28,10 +29,11 @@ import java.lang.reflect.Method;
 final class ApacheHttpGuard extends ApacheHttpHooks {
     static final String CLIENT = "apache-httpclient";
     private static final Object NESTED = new Object();
+    static final String CLIENT_4 = "apache-httpclient-4";
     private static final ClassValue<Api> APIS = new ClassValue<>() {
         @Override
-        protected Api computeValue(Class<?> scopeType) {
-            return new Api(scopeType);
+        protected Api computeValue(Class<?> type) {
+            return Api.of(type);
         }
     };
 
@@ -63,17 +65,17 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
     }
 
     @Override
-    protected Object hop(Object request, Object execScope, boolean retry) throws Exception {
-        if (request == null || execScope == null || AgentThread.current()) {
+    protected Object hop(Object key, Object route, Object request, boolean retry) throws Exception {
+        if (key == null || request == null || AgentThread.current()) {
             return null;
         }
         Hops hops = calls.get();
         if (hops == null) {
             hops = new Hops(); // an exec chain run without InternalHttpClient: each request on its own
         }
-        Api api = APIS.get(execScope.getClass());
+        Api api = APIS.get(request.getClass());
         synchronized (hops) {
-            if (execScope == hops.request && (hops.current != null || hops.blockedMessage != null)) {
+            if (key == hops.request && (hops.current != null || hops.blockedMessage != null)) {
                 if (hops.blockedMessage != null) {
                     return new IOException(hops.blockedMessage);
                 }
@@ -86,18 +88,19 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
                 prev.end(System.nanoTime(), -1, null);
                 runtime.record(prev);
             }
-            hops.request = execScope;
+            hops.request = key;
             hops.blockedMessage = null;
-            Object target = api.targetHost.invoke(api.route.get(execScope));
-            String scheme = HttpDecider.lower((String) api.schemeName.invoke(target));
-            String host = (String) api.hostName.invoke(target);
-            int port = (Integer) api.port.invoke(target);
+            Object target = api.targetHost(key, route);
+            Class<?> t = target.getClass();
+            String scheme = HttpDecider.lower((String) t.getMethod("getSchemeName").invoke(target));
+            String host = (String) t.getMethod("getHostName").invoke(target);
+            int port = (Integer) t.getMethod("getPort").invoke(target);
             int shownPort = port;
             if (port < 0 || port == HttpDecider.defaultPort(scheme)) {
                 port = HttpDecider.defaultPort(scheme);
                 shownPort = -1;
             }
-            String path = (String) api.path.invoke(request);
+            String path = api.path(request);
             String rawPath = path;
             String rawQuery = null;
             if (path != null && !path.startsWith("/")) {
@@ -114,8 +117,8 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
             }
             String shownHost = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
             String full = HttpUrls.redact(scheme, null, shownHost, shownPort, rawPath, rawQuery);
-            IOException block = decider.decide(hops, CLIENT, (String) api.method.invoke(request), scheme, host, port,
-                    rawPath, full, api.bodySize(request));
+            IOException block = decider.decide(hops, api.client, api.method(request), scheme, host, port, rawPath,
+                    full, api.bodySize(request));
             if (block != null) {
                 hops.blockedMessage = block.getMessage();
                 return block;
@@ -129,13 +132,12 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
         if (!traceparent || hops.current == null) {
             return;
         }
-        Object h = api.firstHeader.invoke(request, "traceparent");
-        String existing = h == null ? null : (String) api.headerValue.invoke(h);
+        String existing = api.header(request, "traceparent");
         if (existing != null && !existing.equals(hops.ownTraceparent)) {
             return; // the application propagates its own context
         }
         hops.ownTraceparent = HttpDecider.traceparent(hops.current);
-        api.setHeader.invoke(request, "traceparent", hops.ownTraceparent);
+        api.setHeader(request, "traceparent", hops.ownTraceparent);
     }
 
     @Override
@@ -143,24 +145,9 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
         if (!(scope instanceof Hops)) {
             return;
         }
-        int status = -1;
-        if (response != null) {
-            status = (Integer) APIS_BY_RESPONSE.get(response.getClass()).invoke(response);
-        }
+        int status = response == null ? -1 : APIS.get(response.getClass()).status(response);
         end((Hops) scope, status, thrown);
     }
-
-    private static final ClassValue<Method> APIS_BY_RESPONSE = new ClassValue<>() {
-        @Override
-        protected Method computeValue(Class<?> type) {
-            try {
-                return Class.forName("org.apache.hc.core5.http.HttpResponse", false, type.getClassLoader())
-                        .getMethod("getCode");
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("not an HttpClient 5 response this agent knows: " + type, e);
-            }
-        }
-    };
 
     private void end(Hops hops, int status, Throwable thrown) {
         HttpCall call;
@@ -174,54 +161,175 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
         }
     }
 
-    /** The public API of HttpClient 5 and HttpCore 5 the guard uses, from the loader that defines them. */
-    private static final class Api {
-        final Field route;
-        final Method targetHost;
-        final Method schemeName;
-        final Method hostName;
-        final Method port;
-        final Method method;
-        final Method path;
-        final Method firstHeader;
-        final Method headerValue;
-        final Method setHeader;
-        final Class<?> entityContainer;
-        final Method entity;
-        final Method contentLength;
+    /**
+     * The public API of HttpClient and HttpCore (5, or 4) the guard uses, looked up by interface in the loader
+     * that defines the request's (or response's) class: their implementation classes need not be public.
+     */
+    private abstract static class Api {
+        final String client;
+        final ClassLoader loader;
 
-        Api(Class<?> scopeType) {
+        Api(String client, ClassLoader loader) {
+            this.client = client;
+            this.loader = loader;
+        }
+
+        static Api of(Class<?> type) {
+            ClassLoader l = type.getClassLoader();
             try {
-                ClassLoader loader = scopeType.getClassLoader();
-                route = scopeType.getField("route");
-                targetHost = route.getType().getMethod("getTargetHost");
-                schemeName = targetHost.getReturnType().getMethod("getSchemeName");
-                hostName = targetHost.getReturnType().getMethod("getHostName");
-                port = targetHost.getReturnType().getMethod("getPort");
-                Class<?> request = Class.forName("org.apache.hc.core5.http.HttpRequest", false, loader);
-                method = request.getMethod("getMethod");
-                path = request.getMethod("getPath");
-                firstHeader = Class.forName("org.apache.hc.core5.http.MessageHeaders", false, loader)
-                        .getMethod("getFirstHeader", String.class);
-                headerValue = Class.forName("org.apache.hc.core5.http.NameValuePair", false, loader)
-                        .getMethod("getValue");
-                setHeader = Class.forName("org.apache.hc.core5.http.HttpMessage", false, loader)
-                        .getMethod("setHeader", String.class, Object.class);
-                entityContainer = Class.forName("org.apache.hc.core5.http.HttpEntityContainer", false, loader);
-                entity = entityContainer.getMethod("getEntity");
-                contentLength = Class.forName("org.apache.hc.core5.http.EntityDetails", false, loader)
-                        .getMethod("getContentLength");
+                if (Class.forName("org.apache.hc.core5.http.HttpMessage", false, l).isAssignableFrom(type)) {
+                    return new Api5(l);
+                }
+            } catch (ClassNotFoundException e) {
+                // not HttpClient 5
+            }
+            return new Api4(l);
+        }
+
+        Method method(String type, String name, Class<?>... params) {
+            try {
+                return Class.forName(type, false, loader).getMethod(name, params);
             } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("not an HttpClient 5 this agent knows: " + scopeType, e);
+                throw new IllegalStateException("not an Apache HttpClient this agent knows: no " + type + "." + name, e);
             }
         }
 
+        abstract Object targetHost(Object key, Object route) throws ReflectiveOperationException;
+
+        abstract String method(Object request) throws ReflectiveOperationException;
+
+        /** The request target: a path with its query, or an absolute URI. */
+        abstract String path(Object request) throws ReflectiveOperationException;
+
+        abstract long bodySize(Object request) throws ReflectiveOperationException;
+
+        abstract String header(Object request, String name) throws ReflectiveOperationException;
+
+        abstract void setHeader(Object request, String name, String value) throws ReflectiveOperationException;
+
+        abstract int status(Object response) throws ReflectiveOperationException;
+    }
+
+    /** HttpClient 5: the key is the {@code ExecChain.Scope}, which holds the route. */
+    private static final class Api5 extends Api {
+        private final Method method = method("org.apache.hc.core5.http.HttpRequest", "getMethod");
+        private final Method path = method("org.apache.hc.core5.http.HttpRequest", "getPath");
+        private final Method firstHeader = method("org.apache.hc.core5.http.MessageHeaders", "getFirstHeader",
+                String.class);
+        private final Method headerValue = method("org.apache.hc.core5.http.NameValuePair", "getValue");
+        private final Method setHeader = method("org.apache.hc.core5.http.HttpMessage", "setHeader", String.class,
+                Object.class);
+        private final Method entity = method("org.apache.hc.core5.http.HttpEntityContainer", "getEntity");
+        private final Method contentLength = method("org.apache.hc.core5.http.EntityDetails", "getContentLength");
+        private final Method code = method("org.apache.hc.core5.http.HttpResponse", "getCode");
+        private final Method targetHost = method("org.apache.hc.client5.http.HttpRoute", "getTargetHost");
+
+        Api5(ClassLoader loader) {
+            super(CLIENT, loader);
+        }
+
+        @Override
+        Object targetHost(Object scope, Object route) throws ReflectiveOperationException {
+            return targetHost.invoke(scope.getClass().getField("route").get(scope));
+        }
+
+        @Override
+        String method(Object request) throws ReflectiveOperationException {
+            return (String) method.invoke(request);
+        }
+
+        @Override
+        String path(Object request) throws ReflectiveOperationException {
+            return (String) path.invoke(request);
+        }
+
+        @Override
         long bodySize(Object request) throws ReflectiveOperationException {
-            if (!entityContainer.isInstance(request)) {
+            if (!entity.getDeclaringClass().isInstance(request)) {
                 return -1;
             }
             Object e = entity.invoke(request);
             return e == null ? -1 : (Long) contentLength.invoke(e);
+        }
+
+        @Override
+        String header(Object request, String name) throws ReflectiveOperationException {
+            Object h = firstHeader.invoke(request, name);
+            return h == null ? null : (String) headerValue.invoke(h);
+        }
+
+        @Override
+        void setHeader(Object request, String name, String value) throws ReflectiveOperationException {
+            setHeader.invoke(request, name, value);
+        }
+
+        @Override
+        int status(Object response) throws ReflectiveOperationException {
+            return (Integer) code.invoke(response);
+        }
+    }
+
+    /** HttpClient 4: the key is the {@code HttpRequestWrapper} (a retry reuses it; a redirect wraps anew). */
+    private static final class Api4 extends Api {
+        private final Method method = method("org.apache.http.client.methods.HttpUriRequest", "getMethod");
+        private final Method uri = method("org.apache.http.client.methods.HttpUriRequest", "getURI");
+        private final Method firstHeader = method("org.apache.http.HttpMessage", "getFirstHeader", String.class);
+        private final Method headerValue = method("org.apache.http.Header", "getValue");
+        private final Method setHeader = method("org.apache.http.HttpMessage", "setHeader", String.class,
+                String.class);
+        private final Method entity = method("org.apache.http.HttpEntityEnclosingRequest", "getEntity");
+        private final Method contentLength = method("org.apache.http.HttpEntity", "getContentLength");
+        private final Method statusLine = method("org.apache.http.HttpResponse", "getStatusLine");
+        private final Method statusCode = method("org.apache.http.StatusLine", "getStatusCode");
+        private final Method targetHost = method("org.apache.http.conn.routing.HttpRoute", "getTargetHost");
+
+        Api4(ClassLoader loader) {
+            super(CLIENT_4, loader);
+        }
+
+        @Override
+        Object targetHost(Object key, Object route) throws ReflectiveOperationException {
+            return targetHost.invoke(route);
+        }
+
+        @Override
+        String method(Object request) throws ReflectiveOperationException {
+            return (String) method.invoke(request);
+        }
+
+        @Override
+        String path(Object request) throws ReflectiveOperationException {
+            java.net.URI u = (java.net.URI) uri.invoke(request);
+            if (u == null) {
+                return "/";
+            }
+            String p = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+            return u.getRawQuery() == null ? p : p + "?" + u.getRawQuery();
+        }
+
+        @Override
+        long bodySize(Object request) throws ReflectiveOperationException {
+            if (!entity.getDeclaringClass().isInstance(request)) {
+                return -1;
+            }
+            Object e = entity.invoke(request);
+            return e == null ? -1 : (Long) contentLength.invoke(e);
+        }
+
+        @Override
+        String header(Object request, String name) throws ReflectiveOperationException {
+            Object h = firstHeader.invoke(request, name);
+            return h == null ? null : (String) headerValue.invoke(h);
+        }
+
+        @Override
+        void setHeader(Object request, String name, String value) throws ReflectiveOperationException {
+            setHeader.invoke(request, name, value);
+        }
+
+        @Override
+        int status(Object response) throws ReflectiveOperationException {
+            return (Integer) statusCode.invoke(statusLine.invoke(response));
         }
     }
 }

@@ -15,7 +15,7 @@ public final class ApacheProtocolExecAdvice {
     @Advice.OnMethodEnter
     public static Object enter(@Advice.Argument(0) Object request, @Advice.Argument(1) Object scope)
             throws java.io.IOException {
-        return ApacheHttpHooks.hopEnter(request, scope, false);
+        return ApacheHttpHooks.hopEnter(scope, null, request, false);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

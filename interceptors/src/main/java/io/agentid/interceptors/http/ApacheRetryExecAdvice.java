@@ -15,7 +15,7 @@ public final class ApacheRetryExecAdvice {
     @Advice.OnMethodEnter
     public static Object enter(@Advice.Argument(0) Object request, @Advice.Argument(1) Object scope)
             throws java.io.IOException {
-        return ApacheHttpHooks.hopEnter(request, scope, true);
+        return ApacheHttpHooks.hopEnter(scope, null, request, true);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
