@@ -41,6 +41,7 @@ class ApacheHttpClientIT {
             "ap_redirect_allowed", List.of("/r/ap-redirect-allowed", "/ap-landing-allowed"),
             "ap_https", List.of("/ap-https"),
             "ap_noretry_get", List.of("/ap-noretry-get"),
+            "ap_nested", List.of("/ap-nested-outer", "/ap-nested-inner"),
             "ap_secret", List.of("/ap-secret"),
             "ap_own_traceparent", List.of("/ap-own-tp"));
     /** Steps denied outright, with the path they would have reached. */
@@ -156,6 +157,12 @@ class ApacheHttpClientIT {
             assertThat(hop.attr("agentid.decision")).isEqualTo("deny");
             assertThat(hop.attr("http.request.resend_count")).isEqualTo("1");
             assertThat(hop.traceId()).isEqualTo(first.traceId());
+            // a call made inside another's: two calls, each its own trace, neither cut short by the other
+            SpanRecord outer = only(sink.spans(s -> s.attr("url.full").endsWith("/ap-nested-outer")));
+            SpanRecord inner = only(sink.spans(s -> s.attr("url.full").endsWith("/ap-nested-inner")));
+            assertThat(outer.attr("http.response.status_code")).isEqualTo("200");
+            assertThat(inner.attr("http.response.status_code")).isEqualTo("200");
+            assertThat(outer.traceId()).isNotEqualTo(inner.traceId());
             SpanRecord landing = only(sink.spans(s -> s.attr("url.full").endsWith("/ap-landing-allowed")));
             assertThat(landing.attr("http.response.status_code")).isEqualTo("200");
 
@@ -176,7 +183,7 @@ class ApacheHttpClientIT {
             assertThat(only(arrived.stream().filter(q -> q.path().equals("/ap-own-tp")).toList()).header("traceparent"))
                     .as("the application's own context is left alone").isEqualTo(ApacheHttpApp.OWN_TRACEPARENT);
             for (String path : List.of("/ap-get", "/ap-post", "/ap-https", "/ap-noretry-get", "/r/ap-redirect-allowed",
-                    "/ap-landing-allowed", "/r/ap-redirect-denied")) {
+                    "/ap-landing-allowed", "/r/ap-redirect-denied", "/ap-nested-outer", "/ap-nested-inner")) {
                 String[] tp = only(arrived.stream().filter(q -> q.path().equals(path)).toList())
                         .header("traceparent").split("-");
                 SpanRecord span = only(sink.spans(s -> s.attr("url.full").endsWith(path)

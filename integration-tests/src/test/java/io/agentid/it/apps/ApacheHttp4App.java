@@ -37,6 +37,14 @@ public final class ApacheHttp4App {
         try (CloseableHttpClient client = HttpClients.custom().useSystemProperties().build();
                 CloseableHttpClient noRetries = HttpClients.custom().useSystemProperties().disableAutomaticRetries()
                         .build();
+                CloseableHttpClient inner = HttpClients.custom().useSystemProperties().build();
+                // a client used inside another's call (a request interceptor fetching something first)
+                CloseableHttpClient nesting = HttpClients.custom().useSystemProperties()
+                        .addInterceptorFirst((org.apache.http.HttpRequestInterceptor) (request, context) -> {
+                            if (request.getRequestLine().getUri().endsWith("/ap-nested-outer")) {
+                                execute(inner, new HttpGet(http + "/ap-nested-inner"));
+                            }
+                        }).build();
                 CloseableHttpClient proxied = HttpClients.custom().useSystemProperties()
                         .setProxy(new HttpHost("127.0.0.1", port, "http")).build()) {
             step("ap_get", () -> execute(client, new HttpGet(http + "/ap-get")));
@@ -69,6 +77,7 @@ public final class ApacheHttp4App {
                     new HttpGet("/ap-target-denied"), r -> r.getStatusLine().getStatusCode() + " " + EntityUtils.toString(r.getEntity()))));
             step("ap_noretry_get", () -> execute(noRetries, new HttpGet(http + "/ap-noretry-get")));
             step("ap_noretry_denied", () -> execute(noRetries, new HttpGet(httpLocal + "/ap-noretry-denied")));
+            step("ap_nested", () -> execute(nesting, new HttpGet(http + "/ap-nested-outer")));
             step("ap_secret", () -> {
                 HttpGet get = new HttpGet(http + "/ap-secret?api_key=secret-ap-key&q=1&X-Amz-Signature=secret-ap-sig");
                 get.setHeader("Authorization", "Bearer auth-secret-value");

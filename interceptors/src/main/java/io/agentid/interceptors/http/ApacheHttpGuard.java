@@ -48,20 +48,35 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
         this.traceparent = traceparent;
     }
 
+    /** A call's scope: its requests, and the call it interrupted on this thread (a client used inside another's). */
+    private static final class Frame {
+        final Hops hops = new Hops();
+        final Hops outer;
+
+        Frame(Hops outer) {
+            this.outer = outer;
+        }
+    }
+
     @Override
     protected Object beginCall() {
-        if (AgentThread.current() || calls.get() != null) {
-            return null; // agentid's own, or a client called from inside another's call: the outer one owns it
+        if (AgentThread.current()) {
+            return null;
         }
-        Hops hops = new Hops();
-        calls.set(hops);
-        return hops;
+        Frame frame = new Frame(calls.get());
+        calls.set(frame.hops);
+        return frame;
     }
 
     @Override
     protected void endCall(Object scope, Throwable thrown) {
-        calls.remove();
-        end((Hops) scope, -1, thrown);
+        Frame frame = (Frame) scope;
+        if (frame.outer == null) {
+            calls.remove();
+        } else {
+            calls.set(frame.outer);
+        }
+        end(frame.hops, -1, thrown);
     }
 
     @Override
