@@ -19,6 +19,7 @@ public final class Forked {
     private final Map<String, String> env = new HashMap<>();
     private String agentArgs;
     private boolean agent;
+    private String classPath = System.getProperty("java.class.path");
 
     private Forked(Jvms.Jvm jvm, Class<?> main) {
         this.jvm = jvm;
@@ -41,6 +42,12 @@ public final class Forked {
     public Forked agent(String agentArgs) {
         this.agent = true;
         this.agentArgs = agentArgs;
+        return this;
+    }
+
+    /** Runs on this class path instead of this module's test class path. */
+    public Forked classPath(String value) {
+        this.classPath = value;
         return this;
     }
 
@@ -73,7 +80,7 @@ public final class Forked {
         }
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath);
         cmd.add(mainClass);
         cmd.addAll(args);
         Path out = Files.createTempFile("agentid-it", ".out");

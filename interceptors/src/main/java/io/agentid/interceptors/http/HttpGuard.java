@@ -9,10 +9,8 @@ import io.agentid.genai.ModelRequest;
 import io.agentid.genai.ModelRequests;
 import io.agentid.genai.Pricing;
 import io.agentid.policy.Decision;
-import io.agentid.policy.Hosts;
 import io.agentid.runtime.AgentRuntime;
 import io.agentid.runtime.AgentThread;
-import io.opentelemetry.sdk.trace.IdGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -20,7 +18,6 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -59,9 +56,9 @@ final class HttpGuard extends HttpHooks {
     static final String JDK_CLIENT = "java.net.http";
     static final String URL_CONNECTION = "java.net.HttpURLConnection";
     private static final Object EXEMPT = new Object();
-    private static final IdGenerator IDS = IdGenerator.random();
 
     private final AgentRuntime runtime;
+    private final HttpDecider decider;
     private final boolean traceparent;
     private final ModelCalls.Prices prices;
     /** The bytes each live ByteArrayPublisher replays. */
@@ -75,6 +72,7 @@ final class HttpGuard extends HttpHooks {
 
     HttpGuard(AgentRuntime runtime, boolean traceparent, ModelCalls.Prices prices) {
         this.runtime = runtime;
+        this.decider = new HttpDecider(runtime, prices);
         this.traceparent = traceparent;
         this.prices = prices;
     }
@@ -92,19 +90,6 @@ final class HttpGuard extends HttpHooks {
         }
     }
 
-    /** The requests of one logical call: the one on the wire now, and the trace they share. */
-    static final class Hops {
-        HttpCall current;
-        int count;
-        String traceId;
-        /** HttpClient: the exchange's first request, decided in sendAsync, has passed requestFilters. */
-        boolean firstSeen;
-        /** HttpURLConnection: the traceparent agentid set on the previous hop, to tell it from the application's. */
-        String ownTraceparent;
-        /** HttpURLConnection: the block of the buffered model request, thrown again if the response is asked again. */
-        IOException blocked;
-    }
-
     // ---- HttpClient ----
 
     @Override
@@ -118,7 +103,7 @@ final class HttpGuard extends HttpHooks {
         }
         HttpRequest r = (HttpRequest) request;
         Hops hops = new Hops();
-        Object block = decide(hops, JDK_CLIENT, r.method(), r.uri(), bodySize(r), body(r));
+        Object block = decider.decide(hops, JDK_CLIENT, r.method(), r.uri(), bodySize(r), body(r));
         if (block != null) {
             return block;
         }
@@ -137,7 +122,8 @@ final class HttpGuard extends HttpHooks {
         }
         HttpCall call = ((Hops) scope).current;
         // HttpRequest is immutable: send a copy with the header (the response's request() is that copy)
-        return HttpRequest.newBuilder(r, (name, value) -> true).header("traceparent", traceparent(call)).build();
+        return HttpRequest.newBuilder(r, (name, value) -> true)
+                .header("traceparent", HttpDecider.traceparent(call)).build();
     }
 
     @Override
@@ -181,7 +167,7 @@ final class HttpGuard extends HttpHooks {
                 return null;
             }
             Hops alone = new Hops();
-            IOException block = decide(alone, JDK_CLIENT, r.method(), r.uri(), -1, null);
+            IOException block = decider.decide(alone, JDK_CLIENT, r.method(), r.uri(), -1, null);
             if (block == null) {
                 complete(alone, null, null);
             }
@@ -199,7 +185,7 @@ final class HttpGuard extends HttpHooks {
                 prev.end(System.nanoTime(), status(previousResponse), null);
                 runtime.record(prev);
             }
-            return decide(hops, JDK_CLIENT, r.method(), r.uri(), bodySize(r), body(r));
+            return decider.decide(hops, JDK_CLIENT, r.method(), r.uri(), bodySize(r), body(r));
         }
     }
 
@@ -277,13 +263,13 @@ final class HttpGuard extends HttpHooks {
             } catch (java.net.URISyntaxException e) {
                 uri = null;
             }
-            String scheme = lower(url.getProtocol());
+            String scheme = HttpDecider.lower(url.getProtocol());
             String host = url.getHost();
             int port = url.getPort() >= 0 ? url.getPort() : url.getDefaultPort();
             String rawPath = uri != null && uri.getRawPath() != null ? uri.getRawPath() : url.getPath();
             String full = HttpUrls.redact(scheme, url.getUserInfo(), host, url.getPort(), rawPath,
                     uri != null ? uri.getRawQuery() : url.getQuery());
-            IOException block = decide(hops, URL_CONNECTION, method == null ? "GET" : method, scheme, host, port,
+            IOException block = decider.decide(hops, URL_CONNECTION, method == null ? "GET" : method, scheme, host, port,
                     rawPath, full, fixedLength, null);
             if (block != null) {
                 return block;
@@ -299,7 +285,7 @@ final class HttpGuard extends HttpHooks {
             if (existing != null && !existing.equals(hops.ownTraceparent)) {
                 return null; // the application propagates its own context
             }
-            hops.ownTraceparent = traceparent(hops.current);
+            hops.ownTraceparent = HttpDecider.traceparent(hops.current);
             return hops.ownTraceparent;
         }
     }
@@ -372,7 +358,7 @@ final class HttpGuard extends HttpHooks {
                 hops.current = null;
                 again.finish(System.nanoTime(), null);
                 runtime.record(again);
-                return blocked(d);
+                return HttpDecider.blocked(d);
             }
             hops.current = again;
             return null;
@@ -414,89 +400,5 @@ final class HttpGuard extends HttpHooks {
         }
         call.end(System.nanoTime(), status, thrown);
         runtime.record(call);
-    }
-
-    // ---- deciding ----
-
-    private IOException decide(Hops hops, String client, String method, URI uri, long bodySize, Body body) {
-        String scheme = lower(uri.getScheme());
-        String host = uri.getHost();
-        if (host == null) {
-            host = hostOf(uri.getRawAuthority());
-        }
-        int port = uri.getPort() >= 0 ? uri.getPort() : defaultPort(scheme);
-        String full = HttpUrls.redact(scheme, uri.getRawUserInfo(), host, uri.getPort(), uri.getRawPath(),
-                uri.getRawQuery());
-        return decide(hops, client, method, scheme, host, port, uri.getRawPath(), full, bodySize, body);
-    }
-
-    /** Decides one request; on allow it becomes {@code hops.current}, on a block it is recorded and returned. */
-    private IOException decide(Hops hops, String client, String method, String scheme, String host, int port,
-            String rawPath, String fullUrl, long bodySize, Body body) {
-        long start = System.nanoTime();
-        String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
-        try {
-            // not a model call (null) in well under a microsecond unless it is a POST to a model path
-            ModelRequest mr = body == null ? ModelRequests.recognise(method, host, path, null, 0, 0)
-                    : ModelRequests.recognise(method, host, path, body.bytes, body.off, body.len);
-            // without the body the model is only what the path names (Gemini), and the cost is unknown
-            CostEstimate est = mr != null && body != null ? Pricing.estimate(mr, prices.get()) : null;
-            Decision d = runtime.engine().decideHttp(runtime.agentId(), method, scheme, host, port, path,
-                    mr == null ? null : mr.model(), est == null ? Double.NaN : est.usd());
-            HttpCall call = new HttpCall(start, d, d.blocks(), client, method, scheme, Hosts.normalise(host), port,
-                    fullUrl, bodySize, hops.count);
-            call.path = path;
-            call.modelRequest = mr;
-            call.estimate = est;
-            if (hops.traceId == null) {
-                hops.traceId = IDS.generateTraceId();
-            }
-            call.ids(hops.traceId, IDS.generateSpanId());
-            hops.count++;
-            if (d.blocks()) {
-                call.finish(System.nanoTime(), null);
-                runtime.record(call);
-                return blocked(d);
-            }
-            hops.current = call;
-            return null;
-        } catch (RuntimeException | Error e) {
-            Faults.report("http.decide", e);
-            if (runtime.blockOnInternalError()) {
-                return new IOException("agentid: blocked by rule 'internal-error': the agent could not decide this"
-                        + " call (" + e.getClass().getSimpleName() + "); on_internal_error is block");
-            }
-            return null;
-        }
-    }
-
-    static IOException blocked(Decision decision) {
-        return new IOException("agentid: blocked by rule '" + decision.ruleId() + "': " + decision.reason());
-    }
-
-    private static String traceparent(HttpCall call) {
-        return "00-" + call.traceIdHex + "-" + call.spanIdHex + "-01";
-    }
-
-    private static String lower(String s) {
-        return s == null ? "" : s.toLowerCase(Locale.ROOT);
-    }
-
-    private static int defaultPort(String scheme) {
-        return scheme.equals("https") || scheme.equals("wss") ? 443 : 80;
-    }
-
-    /** The host of a raw authority the URI parser left unparsed ({@code user@my_host:8080}). */
-    private static String hostOf(String authority) {
-        if (authority == null) {
-            return "";
-        }
-        String a = authority.substring(authority.lastIndexOf('@') + 1);
-        if (a.startsWith("[")) {
-            int close = a.indexOf(']');
-            return close > 0 ? a.substring(0, close + 1) : a;
-        }
-        int colon = a.lastIndexOf(':');
-        return colon >= 0 ? a.substring(0, colon) : a;
     }
 }

@@ -1,0 +1,35 @@
+package io.agentid.interceptors.http;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import io.agentid.bootstrap.OkHttpHooks;
+import io.agentid.runtime.AgentRuntime;
+import io.agentid.runtime.Interceptor;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * OkHttp 4 and 5 ({@code execute} and {@code enqueue}), matched by name in whichever loader defines it: one
+ * class, {@code okhttp3.internal.http.RealInterceptorChain}, which both versions run every request through.
+ * See {@link OkHttpGuard} for what one request is.
+ */
+public final class OkHttpInterceptor implements Interceptor {
+    static final String CHAIN = "okhttp3.internal.http.RealInterceptorChain";
+
+    @Override
+    public String name() {
+        return "okhttp";
+    }
+
+    @Override
+    public AgentBuilder install(AgentBuilder agent, AgentRuntime runtime) {
+        OkHttpHooks.install(new OkHttpGuard(runtime, Boolean.parseBoolean(runtime.setting("http.traceparent", "true"))));
+        return agent
+                .type(named(CHAIN))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(Advice.to(OkHttpProceedAdvice.class).on(named("proceed").and(takesArguments(1))
+                                .and(takesArgument(0, named("okhttp3.Request"))))));
+    }
+}
