@@ -119,8 +119,9 @@ class EgressBackstopIT {
         int deniedBefore = denied.accepted.get();
         Map<String, Integer> httpBefore = http.counts();
         try (OtlpSink sink = new OtlpSink()) {
+            // OkHttp's own interceptor is off here: it stands for an HTTP stack agentid has no interceptor for
             Forked.Result r = Forked.of(jvm, SocketApp.class)
-                    .agent("policy=" + policy + ",agent.id=socket-agent")
+                    .agent("policy=" + policy + ",agent.id=socket-agent,interceptor.okhttp.enabled=false")
                     .exportTo(sink)
                     .args(String.valueOf(allowed.port()), String.valueOf(denied.port()),
                             String.valueOf(http.httpPort()), String.valueOf(h2.getPort()))

@@ -243,12 +243,16 @@ class OkHttpIT {
         }
     }
 
-    /** {@code interceptor.okhttp.enabled=false}: nothing is decided, so even the denied hosts are reached. */
+    /**
+     * {@code interceptor.okhttp.enabled=false} (and the socket backstop off, which would otherwise decide OkHttp's
+     * connects by destination): nothing is decided, so even the denied hosts are reached.
+     */
     @Test
     void interceptorCanBeTurnedOff() throws Exception {
         Map<String, Integer> before = server.counts();
         try (OtlpSink sink = new OtlpSink()) {
-            Forked.Result r = fork(Jvms.first(), "4", sink, "-Dagentid.interceptor.okhttp.enabled=false");
+            Forked.Result r = fork(Jvms.first(), "4", sink,
+                    "-Dagentid.interceptor.okhttp.enabled=false -Dagentid.interceptor.socket.enabled=false");
             assertThat(r.value("step.ok_denied")).as(r.toString()).startsWith("ok 200");
             assertThat(delta(before, "/ok-denied")).isEqualTo(1);
             assertThat(r.stderr()).contains("interceptor `okhttp` disabled by -Dagentid.interceptor.okhttp.enabled");
@@ -266,7 +270,9 @@ class OkHttpIT {
                 .exportTo(sink)
                 .args(String.valueOf(server.httpPort()), String.valueOf(server.httpsPort()));
         if (jvmArg != null) {
-            f.jvmArg(jvmArg);
+            for (String a : jvmArg.split(" ")) {
+                f.jvmArg(a);
+            }
         }
         return f.run().assertSucceeded();
     }

@@ -31,8 +31,40 @@ final class SocketGuard extends SocketHooks {
     private final AgentRuntime runtime;
     private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
 
+    /** Package prefixes of the clients whose own interceptor decides their requests (their connects are theirs). */
+    private final String[] decidedClients;
+
     SocketGuard(AgentRuntime runtime) {
         this.runtime = runtime;
+        java.util.List<String> p = new java.util.ArrayList<>();
+        if (Boolean.parseBoolean(runtime.setting("interceptor.okhttp.enabled", "true"))) {
+            p.add("okhttp3.");
+        }
+        if (Boolean.parseBoolean(runtime.setting("interceptor.apache-httpclient.enabled", "true"))) {
+            p.add("org.apache.hc.client5.");
+            p.add("org.apache.http.impl.");
+        }
+        this.decidedClients = p.toArray(new String[0]);
+    }
+
+    /**
+     * Whether this connect is made by OkHttp or Apache HttpClient, whose interceptors decided the request it is
+     * for. Their connects can run on threads of their own (OkHttp 5's fast fallback), so the stack, not a
+     * thread-local, tells. A connect costs far more than this walk.
+     */
+    private boolean byDecidedClient() {
+        if (decidedClients.length == 0) {
+            return false;
+        }
+        return StackWalker.getInstance().walk(frames -> frames.anyMatch(f -> {
+            String c = f.getClassName();
+            for (String prefix : decidedClients) {
+                if (c.startsWith(prefix)) {
+                    return true;
+                }
+            }
+            return false;
+        }));
     }
 
     @Override
@@ -41,7 +73,7 @@ final class SocketGuard extends SocketHooks {
             return null;
         }
         int[] d = depth.get();
-        if (d[0] > 0 || JdbcHooks.inCall()) {
+        if (d[0] > 0 || JdbcHooks.inCall() || byDecidedClient()) {
             return null;
         }
         InetSocketAddress a = (InetSocketAddress) remote;
