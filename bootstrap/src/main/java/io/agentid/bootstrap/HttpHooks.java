@@ -63,6 +63,23 @@ public abstract class HttpHooks {
         }
     }
 
+    /**
+     * A {@code jdk.internal.net.http.RequestPublishers.ByteArrayPublisher} (what {@code BodyPublishers.ofString}
+     * and {@code ofByteArray} make) was constructed over {@code content[offset, offset + length)}. It replays those
+     * bytes to every subscriber, so they are what the request sends. Never throws.
+     */
+    public static void bodyPublisher(Object publisher, byte[] content, int offset, int length) {
+        HttpHooks d = delegate;
+        if (d == null) {
+            return;
+        }
+        try {
+            d.onBodyPublisher(publisher, content, offset, length);
+        } catch (Throwable t) {
+            Faults.report("http.client.body", t);
+        }
+    }
+
     /** {@code sendAsync} returned {@code future} (or threw {@code thrown}). */
     public static void exitClientSend(Object scope, Object future, Throwable thrown) {
         HttpHooks d = delegate;
@@ -115,18 +132,19 @@ public abstract class HttpHooks {
 
     /**
      * {@code plainConnect0()}: the connection is about to open (or be served from a response cache) for its
-     * current URL; called again for each redirect hop. Returns the {@code traceparent} value to set, or null.
+     * current URL; called again for each redirect hop. {@code streaming}: the body, if any, goes straight to the
+     * socket (fixed-length or chunked mode) rather than being buffered until the response is asked for. Returns the {@code traceparent} value to set, or null.
      * Throws the block.
      */
-    public static String urlConnect(Object connection, java.net.URL url, String method, long fixedLength)
-            throws IOException {
+    public static String urlConnect(Object connection, java.net.URL url, String method, long fixedLength,
+            boolean streaming) throws IOException {
         HttpHooks d = delegate;
         if (d == null) {
             return null;
         }
         Object r;
         try {
-            r = d.connect(connection, url, method, fixedLength);
+            r = d.connect(connection, url, method, fixedLength, streaming);
         } catch (Throwable t) {
             Faults.report("http.url.connect", t);
             return null;
@@ -162,17 +180,20 @@ public abstract class HttpHooks {
     /**
      * {@code getInputStream()} was entered. It is re-entered from inside (following a redirect reads the
      * {@code Location} header through it), so only the outermost exit ends a request. {@code body} is the
-     * buffered request body, if any (the connection drops it before {@code getInputStream} returns).
+     * buffered request body, if any (the connection drops it before {@code getInputStream} returns); it has not
+     * been sent yet, so a model request whose body only now can be read is decided again here. Returns the block
+     * to throw (the method's body then never runs, and its exit is not reached), or null.
      */
-    public static void urlInputEnter(Object connection, Object body) {
+    public static IOException urlInputEnter(Object connection, Object body) {
         HttpHooks d = delegate;
         if (d == null) {
-            return;
+            return null;
         }
         try {
-            d.inputEnter(connection, body);
+            return d.inputEnter(connection, body);
         } catch (Throwable t) {
             Faults.report("http.url.input", t);
+            return null;
         }
     }
 
@@ -218,13 +239,16 @@ public abstract class HttpHooks {
 
     protected abstract IOException hop(Object multiExchange, Object request, Object previousResponse);
 
-    protected abstract Object connect(Object connection, java.net.URL url, String method, long fixedLength);
+    protected abstract void onBodyPublisher(Object publisher, byte[] content, int offset, int length);
+
+    protected abstract Object connect(Object connection, java.net.URL url, String method, long fixedLength,
+            boolean streaming);
 
     protected abstract void redirected(Object connection, int status);
 
     protected abstract void done(Object connection, int status, Object body, Throwable thrown);
 
-    protected abstract void inputEnter(Object connection, Object body);
+    protected abstract IOException inputEnter(Object connection, Object body);
 
     /** Returns true when the outermost {@code getInputStream()} on this thread exits. */
     protected abstract boolean inputExit();

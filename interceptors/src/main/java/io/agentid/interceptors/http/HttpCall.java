@@ -1,5 +1,9 @@
 package io.agentid.interceptors.http;
 
+import io.agentid.genai.CostEstimate;
+import io.agentid.genai.GenAiAttributes;
+import io.agentid.genai.ModelRequest;
+import io.agentid.genai.Usage;
 import io.agentid.policy.Decision;
 import io.agentid.runtime.CallRecord;
 import io.opentelemetry.api.common.AttributeKey;
@@ -22,6 +26,17 @@ final class HttpCall extends CallRecord {
     static final AttributeKey<Long> RESEND_COUNT = AttributeKey.longKey("http.request.resend_count");
     static final AttributeKey<String> PROTOCOL_VERSION = AttributeKey.stringKey("network.protocol.version");
     static final AttributeKey<String> CLIENT = AttributeKey.stringKey("agentid.http.client");
+    static final AttributeKey<String> GENAI_PROVIDER = AttributeKey.stringKey(GenAiAttributes.PROVIDER_NAME);
+    static final AttributeKey<String> GENAI_SYSTEM = AttributeKey.stringKey(GenAiAttributes.SYSTEM);
+    static final AttributeKey<String> GENAI_OPERATION = AttributeKey.stringKey(GenAiAttributes.OPERATION_NAME);
+    static final AttributeKey<String> GENAI_MODEL = AttributeKey.stringKey(GenAiAttributes.REQUEST_MODEL);
+    static final AttributeKey<Long> GENAI_MAX_TOKENS = AttributeKey.longKey(GenAiAttributes.REQUEST_MAX_TOKENS);
+    static final AttributeKey<Boolean> GENAI_STREAM = AttributeKey.booleanKey(GenAiAttributes.REQUEST_STREAM);
+    static final AttributeKey<Long> GENAI_INPUT_ESTIMATE = AttributeKey.longKey(GenAiAttributes.INPUT_TOKENS_ESTIMATE);
+    static final AttributeKey<Double> COST_ESTIMATE = AttributeKey.doubleKey(GenAiAttributes.COST_ESTIMATE_USD);
+    static final AttributeKey<Long> USAGE_INPUT = AttributeKey.longKey(GenAiAttributes.USAGE_INPUT_TOKENS);
+    static final AttributeKey<Long> USAGE_OUTPUT = AttributeKey.longKey(GenAiAttributes.USAGE_OUTPUT_TOKENS);
+    static final AttributeKey<Double> COST_ACTUAL = AttributeKey.doubleKey(GenAiAttributes.COST_ACTUAL_USD);
 
     final String client;
     final String method;
@@ -37,10 +52,23 @@ final class HttpCall extends CallRecord {
     final int resendCount;
     int status = -1;
     String protocolVersion;
+    final long start;
+    /** The model request this is, or null when it is not one. */
+    ModelRequest modelRequest;
+    /** Its estimate, or null when the body could not be seen (model from the path only, cost unknown). */
+    CostEstimate estimate;
+    /** What the response reported, or null. */
+    Usage usage;
+    double actualUsd = Double.NaN;
+    /** The raw path decided (not exported: {@link #url} is, redacted). */
+    String path;
+    /** HttpURLConnection: a model request whose buffered body is still to be decided on. */
+    boolean bodyPending;
 
     HttpCall(long start, Decision decision, boolean blocked, String client, String method, String scheme, String host,
             int port, String url, long bodySize, int resendCount) {
         super(start, decision, blocked);
+        this.start = start;
         this.client = client;
         this.method = method;
         this.scheme = scheme;
@@ -53,6 +81,13 @@ final class HttpCall extends CallRecord {
 
     String traceIdHex;
     String spanIdHex;
+
+    /** The same request under a later decision (its body became readable), with the same ids and start. */
+    HttpCall redecided(Decision d) {
+        HttpCall c = new HttpCall(start, d, d.blocks(), client, method, scheme, host, port, url, bodySize, resendCount);
+        c.ids(traceIdHex, spanIdHex);
+        return c;
+    }
 
     void ids(String traceId, String spanId) {
         this.traceIdHex = traceId;
@@ -106,6 +141,39 @@ final class HttpCall extends CallRecord {
             a.put(PROTOCOL_VERSION, protocolVersion);
         }
         a.put(CLIENT, client);
+        ModelRequest m = modelRequest;
+        if (m != null) {
+            a.put(GENAI_PROVIDER, m.provider());
+            a.put(GENAI_SYSTEM, m.provider());
+            a.put(GENAI_OPERATION, m.operation());
+            if (m.model() != null) {
+                a.put(GENAI_MODEL, m.model());
+            }
+            if (m.maxTokens() >= 0) {
+                a.put(GENAI_MAX_TOKENS, (long) m.maxTokens());
+            }
+            if (m.stream()) {
+                a.put(GENAI_STREAM, true);
+            }
+            if (estimate != null) {
+                a.put(GENAI_INPUT_ESTIMATE, estimate.inputTokens());
+                if (estimate.known()) {
+                    a.put(COST_ESTIMATE, estimate.usd());
+                }
+            }
+            Usage u = usage;
+            if (u != null) {
+                if (u.inputTokens() >= 0) {
+                    a.put(USAGE_INPUT, u.inputTokens());
+                }
+                if (u.outputTokens() >= 0) {
+                    a.put(USAGE_OUTPUT, u.outputTokens());
+                }
+                if (!Double.isNaN(actualUsd)) {
+                    a.put(COST_ACTUAL, actualUsd);
+                }
+            }
+        }
     }
 
     private static boolean known(String m) {

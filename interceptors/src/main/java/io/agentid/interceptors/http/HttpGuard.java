@@ -4,6 +4,10 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.agentid.bootstrap.Faults;
 import io.agentid.bootstrap.HttpHooks;
+import io.agentid.genai.CostEstimate;
+import io.agentid.genai.ModelRequest;
+import io.agentid.genai.ModelRequests;
+import io.agentid.genai.Pricing;
 import io.agentid.policy.Decision;
 import io.agentid.policy.Hosts;
 import io.agentid.runtime.AgentRuntime;
@@ -43,6 +47,13 @@ import java.util.concurrent.ExecutionException;
  * <p>Destination: always the request URI's host and port (a {@code Host} header is ignored by the JDK client
  * and restricted in {@code HttpURLConnection}; through a proxy, the destination is still the URI's host).
  * Calls made on agentid's own threads ({@link AgentThread}: the span exporter) are neither decided nor traced.
+ *
+ * <p><b>Model calls.</b> Every request is passed to {@link ModelRequests#recognise} with the body when it can be
+ * seen before it is sent: for HttpClient, the bytes of a {@code BodyPublishers.ofString/ofByteArray} publisher
+ * (remembered when the publisher is built, {@link BodyPublisherAdvice}); for HttpURLConnection, the buffered body,
+ * which is only complete when the response is asked for, so such a request is decided once more then
+ * ({@code getInputStream}, before the body is written). A model request is decided with its model and estimated
+ * cost; the span carries the GenAI attributes, and for HttpClient the usage read from a String or byte[] body.
  */
 final class HttpGuard extends HttpHooks {
     static final String JDK_CLIENT = "java.net.http";
@@ -52,6 +63,9 @@ final class HttpGuard extends HttpHooks {
 
     private final AgentRuntime runtime;
     private final boolean traceparent;
+    private final ModelCalls.Prices prices;
+    /** The bytes each live ByteArrayPublisher replays. */
+    private final Cache<Object, Body> bodies = Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
     /** The call whose {@code sendAsync} is running on this thread, for the {@code MultiExchange} it builds. */
     private final ThreadLocal<Object> pending = new ThreadLocal<>();
     private final Cache<Object, Object> exchanges = Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
@@ -59,9 +73,23 @@ final class HttpGuard extends HttpHooks {
     /** Nesting of {@code HttpURLConnection.getInputStream} on this thread. */
     private final ThreadLocal<int[]> inputDepth = ThreadLocal.withInitial(() -> new int[1]);
 
-    HttpGuard(AgentRuntime runtime, boolean traceparent) {
+    HttpGuard(AgentRuntime runtime, boolean traceparent, ModelCalls.Prices prices) {
         this.runtime = runtime;
         this.traceparent = traceparent;
+        this.prices = prices;
+    }
+
+    /** A request body as it will be sent: {@code bytes[off, off + len)}. */
+    static final class Body {
+        final byte[] bytes;
+        final int off;
+        final int len;
+
+        Body(byte[] bytes, int off, int len) {
+            this.bytes = bytes;
+            this.off = off;
+            this.len = len;
+        }
     }
 
     /** The requests of one logical call: the one on the wire now, and the trace they share. */
@@ -73,6 +101,8 @@ final class HttpGuard extends HttpHooks {
         boolean firstSeen;
         /** HttpURLConnection: the traceparent agentid set on the previous hop, to tell it from the application's. */
         String ownTraceparent;
+        /** HttpURLConnection: the block of the buffered model request, thrown again if the response is asked again. */
+        IOException blocked;
     }
 
     // ---- HttpClient ----
@@ -88,7 +118,7 @@ final class HttpGuard extends HttpHooks {
         }
         HttpRequest r = (HttpRequest) request;
         Hops hops = new Hops();
-        Object block = decide(hops, JDK_CLIENT, r.method(), r.uri(), bodySize(r));
+        Object block = decide(hops, JDK_CLIENT, r.method(), r.uri(), bodySize(r), body(r));
         if (block != null) {
             return block;
         }
@@ -151,7 +181,7 @@ final class HttpGuard extends HttpHooks {
                 return null;
             }
             Hops alone = new Hops();
-            IOException block = decide(alone, JDK_CLIENT, r.method(), r.uri(), -1);
+            IOException block = decide(alone, JDK_CLIENT, r.method(), r.uri(), -1, null);
             if (block == null) {
                 complete(alone, null, null);
             }
@@ -169,7 +199,7 @@ final class HttpGuard extends HttpHooks {
                 prev.end(System.nanoTime(), status(previousResponse), null);
                 runtime.record(prev);
             }
-            return decide(hops, JDK_CLIENT, r.method(), r.uri(), bodySize(r));
+            return decide(hops, JDK_CLIENT, r.method(), r.uri(), bodySize(r), body(r));
         }
     }
 
@@ -185,6 +215,10 @@ final class HttpGuard extends HttpHooks {
         if (response instanceof HttpResponse) {
             HttpResponse<?> rsp = (HttpResponse<?>) response;
             call.protocolVersion = rsp.version() == HttpClient.Version.HTTP_2 ? "2" : "1.1";
+            if (call.modelRequest != null) {
+                // a String or byte[] is the whole body the application gets (BodyHandlers.ofString/ofByteArray)
+                ModelCalls.usage(call, rsp.body(), prices.get());
+            }
         }
         call.end(System.nanoTime(), status(response), unwrap(thrown));
         runtime.record(call);
@@ -192,6 +226,22 @@ final class HttpGuard extends HttpHooks {
 
     private static int status(Object response) {
         return response instanceof HttpResponse ? ((HttpResponse<?>) response).statusCode() : -1;
+    }
+
+    @Override
+    protected void onBodyPublisher(Object publisher, byte[] content, int offset, int length) {
+        if (content != null && length > 0) {
+            bodies.put(publisher, new Body(content, offset, length));
+        }
+    }
+
+    /** The body the request will send, when agentid knows it (ofString, ofByteArray), else null. */
+    private Body body(HttpRequest r) {
+        if (!"POST".equals(r.method())) {
+            return null;
+        }
+        HttpRequest.BodyPublisher p = r.bodyPublisher().orElse(null);
+        return p == null ? null : bodies.getIfPresent(p);
     }
 
     private static long bodySize(HttpRequest r) {
@@ -208,7 +258,7 @@ final class HttpGuard extends HttpHooks {
     // ---- HttpURLConnection ----
 
     @Override
-    protected Object connect(Object connection, URL url, String method, long fixedLength) {
+    protected Object connect(Object connection, URL url, String method, long fixedLength, boolean streaming) {
         if (AgentThread.current() || url == null) {
             return null;
         }
@@ -234,9 +284,13 @@ final class HttpGuard extends HttpHooks {
             String full = HttpUrls.redact(scheme, url.getUserInfo(), host, url.getPort(), rawPath,
                     uri != null ? uri.getRawQuery() : url.getQuery());
             IOException block = decide(hops, URL_CONNECTION, method == null ? "GET" : method, scheme, host, port,
-                    rawPath, full, fixedLength);
+                    rawPath, full, fixedLength, null);
             if (block != null) {
                 return block;
+            }
+            if (!streaming && hops.current.modelRequest != null) {
+                // the body is buffered and sent when the response is asked for: decided again then, with it
+                hops.current.bodyPending = true;
             }
             if (!traceparent) {
                 return null;
@@ -260,20 +314,71 @@ final class HttpGuard extends HttpHooks {
     }
 
     @Override
-    protected void inputEnter(Object connection, Object body) {
-        if (inputDepth.get()[0]++ > 0 || !(body instanceof ByteArrayOutputStream)) {
-            return;
+    protected IOException inputEnter(Object connection, Object body) {
+        int[] depth = inputDepth.get();
+        if (depth[0]++ > 0) {
+            return null;
         }
         Hops hops = connections.getIfPresent(connection);
         if (hops == null) {
-            return;
+            return null;
         }
+        IOException block;
         synchronized (hops) {
-            HttpCall call = hops.current;
-            if (call != null && call.bodySize < 0) {
-                // the buffered body is complete once the response is asked for, and sent in one piece
-                call.bodySize = ((ByteArrayOutputStream) body).size();
+            if (hops.blocked != null) {
+                depth[0]--; // the method body (and its exit) will not run
+                return new IOException(hops.blocked.getMessage());
             }
+            HttpCall call = hops.current;
+            if (call == null || !(body instanceof ByteArrayOutputStream)) {
+                return null;
+            }
+            ByteArrayOutputStream buffered = (ByteArrayOutputStream) body;
+            if (call.bodySize < 0) {
+                // the buffered body is complete once the response is asked for, and sent in one piece
+                call.bodySize = buffered.size();
+            }
+            if (!call.bodyPending) {
+                return null;
+            }
+            call.bodyPending = false;
+            block = redecide(hops, call, buffered.toByteArray());
+            if (block == null) {
+                return null;
+            }
+            depth[0]--;
+            hops.blocked = block;
+        }
+        // nothing has been written: close the connection the first decision let open
+        ((java.net.HttpURLConnection) connection).disconnect();
+        return block;
+    }
+
+    /** Decides {@code call} again now that its body is known; on allow it replaces it as {@code hops.current}. */
+    private IOException redecide(Hops hops, HttpCall call, byte[] body) {
+        try {
+            ModelRequest mr = ModelRequests.recognise(call.method, call.host, call.path, body, 0, body.length);
+            if (mr == null) {
+                return null;
+            }
+            CostEstimate est = Pricing.estimate(mr, prices.get());
+            Decision d = runtime.engine().decideHttp(runtime.agentId(), call.method, call.scheme, call.host, call.port,
+                    call.path, mr.model(), est.usd());
+            HttpCall again = call.redecided(d);
+            again.path = call.path;
+            again.modelRequest = mr;
+            again.estimate = est;
+            if (d.blocks()) {
+                hops.current = null;
+                again.finish(System.nanoTime(), null);
+                runtime.record(again);
+                return blocked(d);
+            }
+            hops.current = again;
+            return null;
+        } catch (RuntimeException | Error e) {
+            Faults.report("http.decide", e);
+            return null; // the first decision (without the body) stands
         }
     }
 
@@ -313,7 +418,7 @@ final class HttpGuard extends HttpHooks {
 
     // ---- deciding ----
 
-    private IOException decide(Hops hops, String client, String method, URI uri, long bodySize) {
+    private IOException decide(Hops hops, String client, String method, URI uri, long bodySize, Body body) {
         String scheme = lower(uri.getScheme());
         String host = uri.getHost();
         if (host == null) {
@@ -322,19 +427,27 @@ final class HttpGuard extends HttpHooks {
         int port = uri.getPort() >= 0 ? uri.getPort() : defaultPort(scheme);
         String full = HttpUrls.redact(scheme, uri.getRawUserInfo(), host, uri.getPort(), uri.getRawPath(),
                 uri.getRawQuery());
-        return decide(hops, client, method, scheme, host, port, uri.getRawPath(), full, bodySize);
+        return decide(hops, client, method, scheme, host, port, uri.getRawPath(), full, bodySize, body);
     }
 
     /** Decides one request; on allow it becomes {@code hops.current}, on a block it is recorded and returned. */
     private IOException decide(Hops hops, String client, String method, String scheme, String host, int port,
-            String rawPath, String fullUrl, long bodySize) {
+            String rawPath, String fullUrl, long bodySize, Body body) {
         long start = System.nanoTime();
         String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
         try {
-            Decision d = runtime.engine().decideHttp(runtime.agentId(), method, scheme, host, port, path, null,
-                    Double.NaN);
+            // not a model call (null) in well under a microsecond unless it is a POST to a model path
+            ModelRequest mr = body == null ? ModelRequests.recognise(method, host, path, null, 0, 0)
+                    : ModelRequests.recognise(method, host, path, body.bytes, body.off, body.len);
+            // without the body the model is only what the path names (Gemini), and the cost is unknown
+            CostEstimate est = mr != null && body != null ? Pricing.estimate(mr, prices.get()) : null;
+            Decision d = runtime.engine().decideHttp(runtime.agentId(), method, scheme, host, port, path,
+                    mr == null ? null : mr.model(), est == null ? Double.NaN : est.usd());
             HttpCall call = new HttpCall(start, d, d.blocks(), client, method, scheme, Hosts.normalise(host), port,
                     fullUrl, bodySize, hops.count);
+            call.path = path;
+            call.modelRequest = mr;
+            call.estimate = est;
             if (hops.traceId == null) {
                 hops.traceId = IDS.generateTraceId();
             }

@@ -21,6 +21,7 @@ public final class HttpInterceptor implements Interceptor {
     static final String CLIENT_IMPL = "jdk.internal.net.http.HttpClientImpl";
     static final String MULTI_EXCHANGE = "jdk.internal.net.http.MultiExchange";
     static final String URL_CONNECTION = "sun.net.www.protocol.http.HttpURLConnection";
+    static final String BYTES_PUBLISHER = "jdk.internal.net.http.RequestPublishers$ByteArrayPublisher";
 
     @Override
     public String name() {
@@ -29,13 +30,19 @@ public final class HttpInterceptor implements Interceptor {
 
     @Override
     public Set<String> jdkTypes() {
-        return Set.of(CLIENT_IMPL, MULTI_EXCHANGE, URL_CONNECTION);
+        return Set.of(CLIENT_IMPL, MULTI_EXCHANGE, URL_CONNECTION, BYTES_PUBLISHER);
     }
 
     @Override
     public AgentBuilder install(AgentBuilder agent, AgentRuntime runtime) {
-        HttpHooks.install(new HttpGuard(runtime, Boolean.parseBoolean(runtime.setting("http.traceparent", "true"))));
+        ModelCalls.Prices prices = new ModelCalls.Prices(runtime.setting(ModelCalls.PRICES_KEY, null));
+        HttpHooks.install(new HttpGuard(runtime, Boolean.parseBoolean(runtime.setting("http.traceparent", "true")),
+                prices));
+        ModelCalls.warmUpInBackground(prices);
         return agent
+                .type(named(BYTES_PUBLISHER))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(Advice.to(BodyPublisherAdvice.class).on(isConstructor().and(takesArguments(4)))))
                 .type(named(CLIENT_IMPL))
                 .transform((builder, type, loader, module, domain) -> builder
                         .visit(Advice.to(ClientSendAdvice.class).on(named("sendAsync").and(takesArguments(4)))))

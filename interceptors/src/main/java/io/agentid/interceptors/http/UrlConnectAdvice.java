@@ -15,9 +15,10 @@ public final class UrlConnectAdvice {
     @Advice.OnMethodEnter
     public static void enter(@Advice.This Object connection, @Advice.FieldValue("url") java.net.URL url,
             @Advice.FieldValue("method") String method, @Advice.FieldValue("fixedContentLength") int fixed,
-            @Advice.FieldValue("fixedContentLengthLong") long fixedLong,
+            @Advice.FieldValue("fixedContentLengthLong") long fixedLong, @Advice.FieldValue("chunkLength") int chunk,
             @Advice.FieldValue(value = "connecting", readOnly = false) boolean connecting) throws java.io.IOException {
-        String traceparent = HttpHooks.urlConnect(connection, url, method, fixedLong >= 0 ? fixedLong : fixed);
+        String traceparent = HttpHooks.urlConnect(connection, url, method, fixedLong >= 0 ? fixedLong : fixed,
+                fixedLong >= 0 || fixed >= 0 || chunk > 0);
         if (traceparent != null) {
             boolean was = connecting;
             connecting = false;

@@ -1,0 +1,112 @@
+package io.agentid.interceptors.http;
+
+import io.agentid.genai.ModelRequest;
+import io.agentid.genai.ModelResponses;
+import io.agentid.genai.PriceTable;
+import io.agentid.genai.PriceTableException;
+import io.agentid.genai.Pricing;
+import io.agentid.genai.TokenCounter;
+import io.agentid.genai.Usage;
+import io.agentid.runtime.AgentLog;
+import io.agentid.runtime.AgentThread;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/** What the HTTP guard needs of {@code io.agentid.genai}: the price table, the warm-up, reading a response's usage. */
+final class ModelCalls {
+    /** The setting naming the user's price file, laid over the shipped table (docs/GENAI.md). */
+    static final String PRICES_KEY = "genai.prices";
+    /** Larger response bodies are not parsed for usage (nor copied, for HttpURLConnection). */
+    static final int RESPONSE_CAP = 1 << 20;
+
+    private ModelCalls() {}
+
+    /** The shipped table, with {@code userFile} laid over it; a bad file is reported and the shipped table used. */
+    static PriceTable prices(String userFile) {
+        if (userFile == null) {
+            return PriceTable.shipped();
+        }
+        try {
+            PriceTable t = PriceTable.load(Path.of(userFile));
+            AgentLog.info("model prices: " + userFile + " laid over the shipped table (as of " + t.asOf() + ")");
+            return t;
+        } catch (PriceTableException e) {
+            AgentLog.error("bad price file for `" + PRICES_KEY + "`: " + e.getMessage()
+                    + "; using the shipped price table", null);
+            return PriceTable.shipped();
+        } catch (RuntimeException e) {
+            AgentLog.error("bad price file for `" + PRICES_KEY + "`: `" + userFile + "`: " + e
+                    + "; using the shipped price table", null);
+            return PriceTable.shipped();
+        }
+    }
+
+    /** The price table, read off premain's thread; a model call that comes first reads it itself. */
+    static final class Prices {
+        private final String userFile;
+        private volatile PriceTable table;
+
+        Prices(String userFile) {
+            this.userFile = userFile;
+        }
+
+        PriceTable get() {
+            PriceTable t = table;
+            if (t == null) {
+                synchronized (this) {
+                    t = table;
+                    if (t == null) {
+                        t = prices(userFile);
+                        table = t;
+                    }
+                }
+            }
+            return t;
+        }
+    }
+
+    /**
+     * Reads the price table, then loads jtokkit's vocabularies (which it does on first use, ~100-400 ms), off the
+     * application's threads, so the first model call pays for neither.
+     */
+    static void warmUpInBackground(Prices prices) {
+        new AgentThread(() -> {
+            try {
+                prices.get();
+                TokenCounter.warmUp();
+            } catch (Throwable t) {
+                AgentLog.warn("could not load the tokenizer vocabularies: " + t);
+            }
+        }, "agentid-genai-warmup").start();
+    }
+
+    /** Records the usage and actual cost of {@code call} from a response body the application read. */
+    static void usage(HttpCall call, byte[] body, int len, PriceTable prices) {
+        ModelRequest r = call.modelRequest;
+        if (r == null || body == null || len <= 0) {
+            return;
+        }
+        Usage u = ModelResponses.usage(r.api(), body, 0, len);
+        if (u == null) {
+            return;
+        }
+        call.usage = u;
+        call.actualUsd = Pricing.actual(r.model(), u, prices);
+    }
+
+    /** As {@link #usage(HttpCall, byte[], int, PriceTable)}, for a body the client decoded as a string or bytes. */
+    static void usage(HttpCall call, Object body, PriceTable prices) {
+        if (body instanceof byte[]) {
+            byte[] b = (byte[]) body;
+            if (b.length <= RESPONSE_CAP) {
+                usage(call, b, b.length, prices);
+            }
+        } else if (body instanceof String) {
+            String s = (String) body;
+            if (s.length() <= RESPONSE_CAP) {
+                byte[] b = s.getBytes(StandardCharsets.UTF_8);
+                usage(call, b, b.length, prices);
+            }
+        }
+    }
+}
