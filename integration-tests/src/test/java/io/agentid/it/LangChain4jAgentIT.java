@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * attached and examples/langchain4j-policy.yaml. The scripted model asks for the injected upload to 127.0.0.2 and
  * for {@code DROP TABLE orders}; both are blocked, the agent gets the block messages as tool results and
  * finishes, and the review API shows every call: the model calls and the inventory API allowed, the upload denied
- * by the allowlist, the DROP by no-ddl.
+ * by the allowlist, the DROP by no-ddl; and each model call's span carries the model, the token counts and the cost.
  */
 class LangChain4jAgentIT {
     private static final String AGENT = "orders-agent";
@@ -172,6 +172,31 @@ class LangChain4jAgentIT {
                 assertThat(c.path("decision").asText()).as(ctx).isEqualTo("allow");
                 assertThat(c.path("ruleId").asText()).as(ctx).isEqualTo("default");
                 assertThat(c.path("blocked").asBoolean()).as(ctx).isFalse();
+
+                // the model call's own span: recognised as a model call and priced before it was sent
+                JsonNode trace = Http.getJson(collector.api() + "/api/traces/" + c.path("traceId").asText());
+                JsonNode span = null;
+                for (JsonNode sp : trace.path("spans")) {
+                    if (sp.path("spanId").asText().equals(c.path("spanId").asText())) {
+                        span = sp;
+                    }
+                }
+                String tctx = trace.toPrettyString();
+                assertThat(span).as(tctx).isNotNull();
+                JsonNode attrs = span.path("attributes");
+                assertThat(attrs.path("http.request.method").asText()).as(tctx).isEqualTo("POST");
+                assertThat(attrs.path("agentid.http.client").asText()).as(tctx).isEqualTo("java.net.http");
+                assertThat(attrs.path("gen_ai.provider.name").asText()).as(tctx).isEqualTo("openai");
+                assertThat(attrs.path("gen_ai.operation.name").asText()).as(tctx).isEqualTo("chat");
+                assertThat(attrs.path("gen_ai.request.model").asText()).as(tctx).isEqualTo("gpt-4o-mini");
+                assertThat(attrs.path("gen_ai.request.max_tokens").asText()).as(tctx).isEqualTo("512");
+                assertThat(Double.parseDouble(attrs.path("agentid.cost.estimate_usd").asText("NaN"))).as(tctx)
+                        .isPositive();
+                // the usage the scripted server answered with: a token per four bytes of request, a fixed output
+                assertThat(attrs.path("gen_ai.usage.input_tokens").asInt()).as(tctx)
+                        .isEqualTo(attrs.path("http.request.body.size").asInt() / 4);
+                assertThat(attrs.path("gen_ai.usage.output_tokens").asInt()).as(tctx).isIn(31, 18, 142, 21, 64);
+                assertThat(Double.parseDouble(attrs.path("agentid.cost.actual_usd").asText("NaN"))).as(tctx).isPositive();
             }
 
             assertThat(inventoryCall).as(ctx).isNotNull();
