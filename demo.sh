@@ -3,13 +3,15 @@
 # agentid attached and examples/demo-policy.yaml; a prompt injection makes it try DROP TABLE customers and
 # SELECT * FROM hr.payroll, agentid blocks both, and the collector records every call for review.
 #
-# Usage: ./demo.sh [--no-wait] [--no-build]      (from any directory; needs only a JDK 17+)
-#   --no-wait   stop the collector right after the summary (for tests and CI)
-#   --no-build  use the jars already built, whatever their age
+# Usage: ./demo.sh [--no-wait] [--no-build] [--langchain4j]      (from any directory; needs only a JDK 17+)
+#   --no-wait      stop the collector right after the summary (for tests and CI)
+#   --no-build     use the jars already built, whatever their age
+#   --langchain4j  run the LangChain4j orders agent instead (examples/langchain4j-policy.yaml): its scripted
+#                  model asks for an upload of the orders to 127.0.0.2 and a DROP TABLE; both are blocked
 #
-# Files go to ./agentid-demo/ in the current directory: db/ (the agent's database, recreated on every run),
-# collector-data/ (the collector's store, recreated on every run; DATA=dir to use another, which is kept) and
-# collector.log next to the collector's data.
+# Files go to ./agentid-demo/ in the current directory: db/ (the agent's database, recreated on every run;
+# lc4j-db/ with --langchain4j), collector-data/ (the collector's store, recreated on every run; DATA=dir to use
+# another, which is kept) and collector.log next to the collector's data.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,7 +30,9 @@ AGENT_ID=support-agent
 AGENT_JAR="$ROOT/javaagent/target/agentid.jar"
 COLLECTOR_JAR="$ROOT/collector/target/agentid-collector.jar"
 SAMPLE_JAR="$ROOT/sample-agents/target/sample-agent.jar"
+LC4J_JAR="$ROOT/sample-agents/target/langchain4j-agent.jar"
 POLICY="$ROOT/examples/demo-policy.yaml"
+langchain4j=0
 
 wait_for_ctrl_c=1
 build=auto
@@ -36,12 +40,20 @@ for arg in "$@"; do
   case "$arg" in
     --no-wait) wait_for_ctrl_c=0 ;;
     --no-build) build=no ;;
-    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --langchain4j) langchain4j=1 ;;
+    -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "demo.sh: unknown argument \`$arg\` (try --help)" >&2; exit 2 ;;
   esac
 done
 
 die() { echo "demo.sh: $*" >&2; exit 1; }
+
+JARS=("$AGENT_JAR" "$COLLECTOR_JAR" "$SAMPLE_JAR")
+if ((langchain4j)); then
+  AGENT_ID=orders-agent
+  POLICY="$ROOT/examples/langchain4j-policy.yaml"
+  JARS+=("$LC4J_JAR")
+fi
 
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 command -v "$JAVA" >/dev/null 2>&1 || die "\`java\` not found: install a JDK 17 or newer, or set JAVA_HOME"
@@ -52,7 +64,7 @@ java_version="$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *j
 # Build unless every jar is newer than every source and pom of the modules they are built from.
 needs_build() {
   local jar
-  for jar in "$AGENT_JAR" "$COLLECTOR_JAR" "$SAMPLE_JAR"; do
+  for jar in "${JARS[@]}"; do
     [[ -f "$jar" ]] || return 0
     if [[ -n "$(find "$ROOT/pom.xml" "$ROOT"/{policy-runtime,bootstrap,interceptors,javaagent,collector,sample-agents} \
         -path '*/target' -prune -o -type f -newer "$jar" -print -quit)" ]]; then
@@ -65,7 +77,7 @@ if [[ "$build" == auto ]] && needs_build; then
   echo "demo: building agentid.jar, the collector and the sample agent (the first build downloads dependencies)..."
   (cd "$ROOT" && ./mvnw -B -q -DskipTests package -pl javaagent,collector,sample-agents -am) || die "the build failed"
 fi
-for jar in "$AGENT_JAR" "$COLLECTOR_JAR" "$SAMPLE_JAR"; do
+for jar in "${JARS[@]}"; do
   [[ -f "$jar" ]] || die "$jar is missing (build it, or run without --no-build)"
 done
 
@@ -109,11 +121,19 @@ api="$(sed -n 's#^agentid-collector: review API on \(http://[^ ]*\)/api/calls$#\
 echo "demo: collector ready: OTLP/HTTP $otlp_http/v1/traces, review API $api/api/calls"
 echo
 
-echo "demo: running the support agent with agentid attached (policy examples/demo-policy.yaml)"
-echo
-OTEL_EXPORTER_OTLP_ENDPOINT="$otlp_http" "$JAVA" \
-  "-javaagent:$AGENT_JAR=policy=$POLICY,agent.id=$AGENT_ID" \
-  -jar "$SAMPLE_JAR" --db-dir "$DEMO_DIR/db" || die "the sample agent failed (exit $?)"
+if ((langchain4j)); then
+  echo "demo: running the LangChain4j orders agent with agentid attached (policy examples/langchain4j-policy.yaml)"
+  echo
+  OTEL_EXPORTER_OTLP_ENDPOINT="$otlp_http" "$JAVA" \
+    "-javaagent:$AGENT_JAR=policy=$POLICY,agent.id=$AGENT_ID" \
+    -jar "$LC4J_JAR" --db-dir "$DEMO_DIR/lc4j-db" || die "the LangChain4j agent failed (exit $?)"
+else
+  echo "demo: running the support agent with agentid attached (policy examples/demo-policy.yaml)"
+  echo
+  OTEL_EXPORTER_OTLP_ENDPOINT="$otlp_http" "$JAVA" \
+    "-javaagent:$AGENT_JAR=policy=$POLICY,agent.id=$AGENT_ID" \
+    -jar "$SAMPLE_JAR" --db-dir "$DEMO_DIR/db" || die "the sample agent failed (exit $?)"
+fi
 echo
 
 echo "demo: what the collector recorded"
