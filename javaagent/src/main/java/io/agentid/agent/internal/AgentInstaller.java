@@ -280,11 +280,32 @@ public final class AgentInstaller {
                     // decides or traces: agentid does not guard or record its own export
                     .setExecutorService(Executors.newCachedThreadPool(AgentThread.factory("agentid-export-http")));
             headers.forEach(b::addHeader);
-            return b.build();
+            java.util.Set<Thread> before = selectorThreads();
+            SpanExporter built = b.build();
+            // the JDK client's selector thread is named like every application client's
+            // (HttpClient-N-SelectorManager); applications that stop their clients by interrupting threads of that
+            // name (the usual way on Java 17, which has no HttpClient.shutdownNow) would stop agentid's export too
+            for (Thread t : selectorThreads()) {
+                if (!before.contains(t)) {
+                    t.setName("agentid-export-selector");
+                }
+            }
+            return built;
         };
         int allowed = config.getInt(AgentConfig.QUEUE_ALLOWED, 4096);
         int denied = config.getInt(AgentConfig.QUEUE_EVIDENCE, 16384);
         return new SpanPipeline(factory, agentId, resource, VERSION, denied, allowed);
+    }
+
+    private static java.util.Set<Thread> selectorThreads() {
+        java.util.Set<Thread> out = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            String n = t.getName();
+            if (n.startsWith("HttpClient-") && n.endsWith("-SelectorManager")) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     private static Resource resource(AgentConfig config, String agentId) {
