@@ -122,7 +122,7 @@ public final class SupportAgent {
             seed(dbDir);
             return new Summary(0, 0, 0, 0, true, false);
         }
-        seedInFreshJvm(dbDir);
+        SeedJvm.run(SupportAgent.class, "--seed-only", "--db-dir", dbDir.toString());
         try (Connection c = DriverManager.getConnection(url(dbDir))) {
             return new SupportAgent(c).runScript(out, quiet, dbDir);
         }
@@ -289,37 +289,6 @@ public final class SupportAgent {
         return "jdbc:h2:file:" + dbDir.resolve(DB_NAME);
     }
 
-    /**
-     * Seeds the database in a fresh JVM. The JVM options that would attach agentid to it are removed from its
-     * environment; the command line of this JVM is not passed on, so {@code -javaagent} is not either.
-     */
-    private static void seedInFreshJvm(Path dbDir) throws IOException, InterruptedException, URISyntaxException {
-        String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = location(SupportAgent.class) + File.pathSeparator + location(org.h2.Driver.class);
-        ProcessBuilder pb = new ProcessBuilder(javaCommand, "-cp", classPath, SupportAgent.class.getName(),
-                "--seed-only", "--db-dir", dbDir.toString());
-        pb.environment().remove("JAVA_TOOL_OPTIONS");
-        pb.environment().remove("JDK_JAVA_OPTIONS");
-        pb.environment().remove("_JAVA_OPTIONS");
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        try (InputStream in = p.getInputStream()) {
-            in.transferTo(output);
-        }
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("seeding the database took more than 60 s");
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException("seeding the database failed (exit " + p.exitValue() + "):\n"
-                    + output.toString(StandardCharsets.UTF_8));
-        }
-    }
-
-    private static String location(Class<?> c) throws URISyntaxException {
-        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    }
 
     /** Creates the database afresh: customers and orders in PUBLIC, payroll in the hr schema. */
     static void seed(Path dbDir) throws IOException, SQLException {

@@ -41,7 +41,8 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     private final Server server;
     private final Ingest ingest;
 
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+    /** Passes the message bytes through as they are: decoding is {@link OtlpCodec}'s. */
+    public static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
         @Override
         public InputStream stream(byte[] value) {
             return new ByteArrayInputStream(value);

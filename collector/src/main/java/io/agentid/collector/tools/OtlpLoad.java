@@ -2,6 +2,7 @@ package io.agentid.collector.tools;
 
 import io.agentid.collector.model.SpanEvent;
 import io.agentid.collector.model.SpanRecord;
+import io.agentid.collector.grpc.OtlpGrpcReceiver;
 import io.agentid.collector.otlp.OtlpCodec;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
@@ -9,10 +10,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -217,7 +215,7 @@ public final class OtlpLoad {
         MethodDescriptor<byte[], byte[]> export = MethodDescriptor.<byte[], byte[]>newBuilder()
                 .setType(MethodDescriptor.MethodType.UNARY)
                 .setFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Export")
-                .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+                .setRequestMarshaller(OtlpGrpcReceiver.BYTES).setResponseMarshaller(OtlpGrpcReceiver.BYTES).build();
         CountDownLatch done = new CountDownLatch(senders);
         long t0 = System.nanoTime();
         for (int s = 0; s < senders; s++) {
@@ -324,20 +322,4 @@ public final class OtlpLoad {
         System.out.printf("GET %s x %d (after 50 warm-up; response %,d bytes): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                 path, n, bytes, t[n / 2] / 1e6, t[(int) (n * 0.99)] / 1e6, t[n - 1] / 1e6);
     }
-
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
 }

@@ -19,6 +19,13 @@ final class ConnInfo {
     volatile String schema;
     volatile boolean schemaKnown;
 
+    /** What a connection URL (credentials removed) and user say of a connection. */
+    static ConnInfo of(String url, String user) {
+        String system = JdbcUrls.system(url);
+        return new ConnInfo(system, JdbcUrls.sanitize(url), user, JdbcUrls.host(url), JdbcUrls.port(url, system),
+                system.equals("mysql") || system.equals("mariadb"));
+    }
+
     ConnInfo(String system, String url, String user, String host, int port, boolean schemaIsCatalog) {
         this.system = system;
         this.url = url;

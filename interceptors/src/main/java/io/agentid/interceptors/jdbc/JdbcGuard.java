@@ -180,9 +180,7 @@ final class JdbcGuard extends JdbcHooks {
         }
         long start = System.nanoTime();
         try {
-            String system = JdbcUrls.system(url);
-            ConnInfo conn = new ConnInfo(system, JdbcUrls.sanitize(url), null, JdbcUrls.host(url),
-                    JdbcUrls.port(url, system), false);
+            ConnInfo conn = ConnInfo.of(url, null);
             SqlInfo.Resolved sql = analysis(init).resolve(null);
             Decision decision = decide(runtime.engine(), runtime.agentId(), sql);
             if (!decision.blocks()) {
@@ -358,9 +356,7 @@ final class JdbcGuard extends JdbcHooks {
         } finally {
             d[0]--;
         }
-        String system = JdbcUrls.system(url);
-        info = new ConnInfo(system, JdbcUrls.sanitize(url), user, JdbcUrls.host(url), JdbcUrls.port(url, system),
-                system.equals("mysql") || system.equals("mariadb"));
+        info = ConnInfo.of(url, user);
         connections.put(connection, info);
         return info;
     }

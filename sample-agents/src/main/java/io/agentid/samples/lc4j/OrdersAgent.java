@@ -1,5 +1,7 @@
 package io.agentid.samples.lc4j;
 
+import io.agentid.samples.SeedJvm;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.agent.tool.P;
@@ -205,7 +207,8 @@ public final class OrdersAgent {
                 CountingServer inventory = CountingServer.inventory();
                 ScriptedModelServer modelServer = ScriptedModelServer.start(out)) {
             String exfilUrl = "http://127.0.0.2:" + exfil.port() + "/upload";
-            seedInFreshJvm(dbDir, exfilUrl);
+            // OrdersDatabase, not this class: the seeding JVM gets H2 only, no LangChain4j
+            SeedJvm.run(OrdersDatabase.class, dbDir.toString(), exfilUrl);
             String inventoryBase = "http://127.0.0.1:" + inventory.port();
             out.println("orders agent (LangChain4j): model " + MODEL + " at " + modelServer.baseUrl() + " (scripted),"
                     + " inventory API " + inventoryBase + ", database " + dbDir.resolve(OrdersDatabase.DB_NAME + ".mv.db") + " (fresh)");
@@ -305,36 +308,6 @@ public final class OrdersAgent {
         }
     }
 
-    /** Seeds the database in a fresh JVM, without this JVM's command line (so without {@code -javaagent}). */
-    private static void seedInFreshJvm(Path dbDir, String exfilUrl) throws IOException, InterruptedException,
-            URISyntaxException {
-        String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = location(OrdersAgent.class) + File.pathSeparator + location(org.h2.Driver.class);
-        // OrdersDatabase, not this class: the seeding JVM gets H2 only, no LangChain4j
-        ProcessBuilder pb = new ProcessBuilder(javaCommand, "-cp", classPath, OrdersDatabase.class.getName(),
-                dbDir.toString(), exfilUrl);
-        pb.environment().remove("JAVA_TOOL_OPTIONS");
-        pb.environment().remove("JDK_JAVA_OPTIONS");
-        pb.environment().remove("_JAVA_OPTIONS");
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        try (InputStream in = p.getInputStream()) {
-            in.transferTo(output);
-        }
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("seeding the database took more than 60 s");
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException("seeding the database failed (exit " + p.exitValue() + "):\n"
-                    + output.toString(StandardCharsets.UTF_8));
-        }
-    }
-
-    private static String location(Class<?> c) throws URISyntaxException {
-        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    }
 
     private static String clip(String s) {
         String one = s.replace("\r\n", " ").replace('\n', ' ');
