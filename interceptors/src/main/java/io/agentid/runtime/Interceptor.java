@@ -21,6 +21,15 @@ public interface Interceptor {
         return Set.of();
     }
 
+    /**
+     * Which loading classes this interceptor could transform, judged from their class files before Byte Buddy
+     * parses them ({@link ClassCandidates}). The default, every class, is always correct; a narrower answer
+     * makes start-up cheaper, and must include every class this interceptor's matchers would select.
+     */
+    default ClassCandidates candidates() {
+        return ClassCandidates.ANY;
+    }
+
     /** Installs the hooks this interceptor's advice calls, then adds its transformations to {@code agent}. */
     AgentBuilder install(AgentBuilder agent, AgentRuntime runtime);
 }

@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.agentid.bootstrap.ApacheHttpHooks;
 import io.agentid.runtime.AgentRuntime;
+import io.agentid.runtime.ClassCandidates;
 import io.agentid.runtime.Interceptor;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -32,6 +33,11 @@ public final class ApacheHttpInterceptor implements Interceptor {
     @Override
     public String name() {
         return "apache-httpclient";
+    }
+
+    @Override
+    public ClassCandidates candidates() {
+        return ClassCandidates.named(CLIENT, RETRY, PROTOCOL, CLIENT_4, RETRY_4, PROTOCOL_4);
     }
 
     @Override

@@ -6,6 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.agentid.bootstrap.HttpHooks;
 import io.agentid.runtime.AgentRuntime;
+import io.agentid.runtime.ClassCandidates;
 import io.agentid.runtime.Interceptor;
 import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -31,6 +32,11 @@ public final class HttpInterceptor implements Interceptor {
     @Override
     public Set<String> jdkTypes() {
         return Set.of(CLIENT_IMPL, MULTI_EXCHANGE, URL_CONNECTION, BYTES_PUBLISHER);
+    }
+
+    @Override
+    public ClassCandidates candidates() {
+        return ClassCandidates.named(jdkTypes());
     }
 
     @Override

@@ -6,6 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.agentid.bootstrap.OkHttpHooks;
 import io.agentid.runtime.AgentRuntime;
+import io.agentid.runtime.ClassCandidates;
 import io.agentid.runtime.Interceptor;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -21,6 +22,11 @@ public final class OkHttpInterceptor implements Interceptor {
     @Override
     public String name() {
         return "okhttp";
+    }
+
+    @Override
+    public ClassCandidates candidates() {
+        return ClassCandidates.named(CHAIN);
     }
 
     @Override

@@ -6,6 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.agentid.bootstrap.SocketHooks;
 import io.agentid.runtime.AgentRuntime;
+import io.agentid.runtime.ClassCandidates;
 import io.agentid.runtime.Interceptor;
 import java.net.SocketAddress;
 import java.util.Set;
@@ -34,6 +35,11 @@ public final class SocketInterceptor implements Interceptor {
     @Override
     public Set<String> jdkTypes() {
         return Set.of(SOCKET_IMPL, CHANNEL_IMPL, URL_CONNECTION, PLAIN_CONNECTION);
+    }
+
+    @Override
+    public ClassCandidates candidates() {
+        return ClassCandidates.named(jdkTypes());
     }
 
     @Override

@@ -28,11 +28,13 @@ final class AgentConfig {
     static final String HTTP_TRACEPARENT = "http.traceparent";
     /** A price file laid over the shipped model price table (docs/GENAI.md); read by the HTTP interceptor. */
     static final String GENAI_PRICES = "genai.prices";
+    /** Judge loading classes from their bytes before Byte Buddy parses them (CandidateFilter); off for diagnosis. */
+    static final String CLASS_PREFILTER = "class_prefilter";
 
     private static final java.util.Set<String> KNOWN = java.util.Set.of(POLICY, AGENT_ID, POLICY_ON_ERROR,
             ON_INTERNAL_ERROR, LOG_LEVEL, QUEUE_ALLOWED, QUEUE_EVIDENCE, OTEL_ENDPOINT, OTEL_TRACES_ENDPOINT,
             OTEL_PROTOCOL, OTEL_HEADERS, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_EXPORTER,
-            HTTP_TRACEPARENT, GENAI_PRICES);
+            HTTP_TRACEPARENT, GENAI_PRICES, CLASS_PREFILTER);
 
     private final Map<String, String> args;
     private final Map<String, String> env;

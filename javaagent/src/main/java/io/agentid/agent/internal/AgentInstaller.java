@@ -14,6 +14,7 @@ import io.agentid.policy.PolicyException;
 import io.agentid.runtime.AgentLog;
 import io.agentid.runtime.AgentRuntime;
 import io.agentid.runtime.AgentThread;
+import io.agentid.runtime.ClassCandidates;
 import io.agentid.runtime.Interceptor;
 import io.agentid.runtime.SpanPipeline;
 import io.opentelemetry.api.common.Attributes;
@@ -91,7 +92,9 @@ public final class AgentInstaller {
             AgentConfig settings = config;
             Thread loader = new Thread(() -> {
                 try {
+                    long p0 = System.nanoTime();
                     PolicyEngine e = loadPolicy(settings);
+                    AgentLog.debug("start-up: policy loaded in " + (System.nanoTime() - p0) / 1_000_000 + " ms");
                     policy.complete(e);
                     warmUp(e);
                 } catch (Throwable t) {
@@ -123,6 +126,7 @@ public final class AgentInstaller {
         ClassLoader own = AgentInstaller.class.getClassLoader();
         List<Interceptor> enabled = new ArrayList<>();
         Set<String> jdkTypes = new HashSet<>();
+        ClassCandidates candidates = null;
         for (Interceptor interceptor : ServiceLoader.load(Interceptor.class, own)) {
             String key = "interceptor." + interceptor.name() + ".enabled";
             if (!Boolean.parseBoolean(config.get(key, "true"))) {
@@ -131,6 +135,7 @@ public final class AgentInstaller {
             }
             enabled.add(interceptor);
             jdkTypes.addAll(interceptor.jdkTypes());
+            candidates = candidates == null ? interceptor.candidates() : candidates.or(interceptor.candidates());
         }
         AgentBuilder agent = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
@@ -139,6 +144,9 @@ public final class AgentInstaller {
                         : new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(loaded(inst, jdkTypes)))
                 .with(new TypePoolCaches())
                 .with(new ErrorListener())
+                .with(CandidateFilter.decorator(candidates == null
+                        || !Boolean.parseBoolean(config.get(AgentConfig.CLASS_PREFILTER, "true"))
+                        ? ClassCandidates.ANY : candidates))
                 // advice inlined into JDK classes of named modules (java.net.http, java.base) calls the bridge,
                 // which is in the bootstrap loader's unnamed module: those modules must read it
                 .assureReadEdgeTo(inst, Faults.class)
@@ -153,12 +161,17 @@ public final class AgentInstaller {
                         isBootstrapClassLoader().or(isExtensionClassLoader()).or(is(own)));
         StringBuilder names = new StringBuilder();
         for (Interceptor interceptor : enabled) {
+            long i0 = System.nanoTime();
             agent = interceptor.install(agent, runtime);
+            AgentLog.debug("start-up: interceptor " + interceptor.name() + " prepared in "
+                    + (System.nanoTime() - i0) / 1_000_000 + " ms");
             names.append(names.length() == 0 ? "" : ", ").append(interceptor.name());
         }
         PolicyEngine engine;
+        long j0 = System.nanoTime();
         try {
             engine = policy.join();
+            AgentLog.debug("start-up: waited " + (System.nanoTime() - j0) / 1_000_000 + " ms for the policy");
         } catch (RuntimeException e) {
             AgentLog.error("could not load the policy: " + e.getCause() + "; every guarded call will be denied", e);
             engine = PolicyEngine.failClosed("unloadable", "agentid could not load its policy (" + e.getCause()

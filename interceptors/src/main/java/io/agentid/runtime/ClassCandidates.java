@@ -1,0 +1,130 @@
+package io.agentid.runtime;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Which loading classes an interceptor could transform, judged from the class file's bytes alone, before Byte
+ * Buddy parses it: a class is a candidate if its name is one of {@link #named named}, or if its bytes contain one
+ * of the {@link #containing markers} (ASCII text: class, method and descriptor names are stored verbatim in the
+ * constant pool). Classes that are no interceptor's candidate are handed back to the JVM untouched, so start-up
+ * does not pay for parsing and matching the hundreds of classes of a driver or framework that no interceptor
+ * cares about (H2: 59 of the 546 classes a first query loads are candidates of the JDBC interceptor).
+ *
+ * <p>A marker answer must never miss a class the interceptor's matchers would transform; a false candidate only
+ * costs the parse it would have cost anyway. {@link #ANY} (the default) is always correct.
+ */
+public final class ClassCandidates {
+    /** Every class. */
+    public static final ClassCandidates ANY = new ClassCandidates(true, Set.of(), List.of());
+
+    private final boolean any;
+    private final Set<String> internalNames;
+    private final List<String> markers;
+    /** {@code byFirst[b]}: the markers starting with byte {@code b}. */
+    private final byte[][][] byFirst = new byte[128][][];
+
+    private ClassCandidates(boolean any, Set<String> internalNames, List<String> markers) {
+        this.any = any;
+        this.internalNames = Set.copyOf(internalNames);
+        this.markers = List.copyOf(markers);
+        for (String m : this.markers) {
+            byte[] b = m.getBytes(StandardCharsets.US_ASCII);
+            byte[][] old = byFirst[b[0]];
+            byte[][] grown = old == null ? new byte[1][] : java.util.Arrays.copyOf(old, old.length + 1);
+            grown[grown.length - 1] = b;
+            byFirst[b[0]] = grown;
+        }
+    }
+
+    /** The classes of these binary names ({@code okhttp3.internal.http.RealInterceptorChain}). */
+    public static ClassCandidates named(Collection<String> binaryNames) {
+        Set<String> internal = new HashSet<>();
+        for (String n : binaryNames) {
+            internal.add(n.replace('.', '/'));
+        }
+        return new ClassCandidates(false, internal, List.of());
+    }
+
+    /** @see #named(Collection) */
+    public static ClassCandidates named(String... binaryNames) {
+        return named(List.of(binaryNames));
+    }
+
+    /** The classes whose bytes contain one of these non-empty ASCII texts ({@code java/sql/}). */
+    public static ClassCandidates containing(String... markers) {
+        for (String m : markers) {
+            if (m.isEmpty() || !StandardCharsets.US_ASCII.newEncoder().canEncode(m)) {
+                throw new IllegalArgumentException("a marker must be non-empty ASCII: `" + m + "`");
+            }
+        }
+        return new ClassCandidates(false, Set.of(), List.of(markers));
+    }
+
+    /** The candidates of this or of {@code other}. */
+    public ClassCandidates or(ClassCandidates other) {
+        if (any || other.any) {
+            return ANY;
+        }
+        Set<String> names = new HashSet<>(internalNames);
+        names.addAll(other.internalNames);
+        List<String> ms = new ArrayList<>(markers);
+        for (String m : other.markers) {
+            if (!ms.contains(m)) {
+                ms.add(m);
+            }
+        }
+        return new ClassCandidates(false, names, ms);
+    }
+
+    public boolean any() {
+        return any;
+    }
+
+    /** Whether the class {@code internalName} ({@code org/h2/Driver}) with this class file is a candidate. */
+    public boolean test(String internalName, byte[] classFile) {
+        if (any || internalName == null || classFile == null) {
+            return true; // nothing to judge by: let Byte Buddy's matchers decide
+        }
+        if (internalNames.contains(internalName)) {
+            return true;
+        }
+        byte[][][] table = byFirst;
+        for (int i = 0, n = classFile.length; i < n; i++) {
+            int b = classFile[i];
+            if (b < 0) {
+                continue;
+            }
+            byte[][] ms = table[b];
+            if (ms != null) {
+                for (byte[] m : ms) {
+                    if (startsWith(classFile, i, m)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean startsWith(byte[] a, int at, byte[] m) {
+        if (at + m.length > a.length) {
+            return false;
+        }
+        for (int k = 1; k < m.length; k++) {
+            if (a[at + k] != m[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return any ? "any class" : "named " + internalNames + " or containing " + markers;
+    }
+}
