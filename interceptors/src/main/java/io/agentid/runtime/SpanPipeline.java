@@ -31,12 +31,19 @@ import org.jctools.queues.MpscArrayQueue;
  * queues and never wait: a full queue drops the record and counts it. Denied calls go to the evidence
  * queue, which the export thread always drains first, so a flood of allowed calls can never push out the
  * record of a blocked one. One daemon thread builds the spans (ids, attributes, events) and exports
- * batches; it parks briefly when both queues are empty. The exporter itself is created on that thread, so
+ * batches of up to {@link #BATCH}, a batch that is not full after at most {@link #LINGER_NANOS}; it parks briefly
+ * when both queues are empty. The exporter itself is created on that thread, so
  * building it (and loading the JDK HTTP client) costs the application's start-up nothing.
  */
 public final class SpanPipeline {
     public static final int BATCH = 512;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /**
+     * How long a batch that is not full waits for more spans before it is sent: at a few calls a millisecond
+     * (HTTP requests) sending whatever is queued would cost one export request, and ~0.3 ms of the application's
+     * CPU, per span or two. A full batch goes at once; at shutdown everything goes at once.
+     */
+    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     static final AttributeKey<String> AGENT_ID = AttributeKey.stringKey("agentid.agent.id");
@@ -60,6 +67,7 @@ public final class SpanPipeline {
     private final InstrumentationScopeInfo scope;
     private final long epochOffsetNanos;
     private final Thread worker;
+    private final long lingerNanos;
     private volatile boolean running = true;
     private volatile SpanExporter exporter;
     private long lastReportNanos = System.nanoTime();
@@ -69,6 +77,12 @@ public final class SpanPipeline {
 
     public SpanPipeline(Supplier<SpanExporter> exporterFactory, String agentId, Resource resource, String version,
             int evidenceCapacity, int allowedCapacity) {
+        this(exporterFactory, agentId, resource, version, evidenceCapacity, allowedCapacity, LINGER_NANOS);
+    }
+
+    SpanPipeline(Supplier<SpanExporter> exporterFactory, String agentId, Resource resource, String version,
+            int evidenceCapacity, int allowedCapacity, long lingerNanos) {
+        this.lingerNanos = lingerNanos;
         this.exporterFactory = exporterFactory;
         this.agentId = agentId;
         this.resource = resource;
@@ -127,9 +141,9 @@ public final class SpanPipeline {
         }
         List<SpanData> batch = new ArrayList<>(BATCH);
         IdGenerator ids = IdGenerator.random();
+        long batchStarted = 0L;
         while (true) {
             boolean stopping = !running;
-            batch.clear();
             fill(batch, evidence, ids);
             fill(batch, allowed, ids);
             if (batch.isEmpty()) {
@@ -140,7 +154,19 @@ public final class SpanPipeline {
                 LockSupport.parkNanos(IDLE_PARK_NANOS);
                 continue;
             }
+            long now = System.nanoTime();
+            if (batchStarted == 0L) {
+                batchStarted = now;
+            }
+            long waited = now - batchStarted;
+            if (batch.size() < BATCH && !stopping && waited < lingerNanos) {
+                // a few calls a millisecond would otherwise cost one export request each
+                LockSupport.parkNanos(Math.min(IDLE_PARK_NANOS, lingerNanos - waited));
+                continue;
+            }
             export(batch);
+            batch.clear();
+            batchStarted = 0L;
         }
         SpanExporter e = exporter;
         if (e != null) {

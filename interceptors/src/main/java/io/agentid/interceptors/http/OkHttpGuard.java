@@ -1,7 +1,5 @@
 package io.agentid.interceptors.http;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.agentid.bootstrap.OkHttpHooks;
 import io.agentid.runtime.AgentRuntime;
 import io.agentid.runtime.AgentThread;
@@ -9,6 +7,7 @@ import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 
 /**
@@ -54,7 +53,8 @@ final class OkHttpGuard extends OkHttpHooks {
     private final AgentRuntime runtime;
     private final HttpDecider decider;
     private final boolean traceparent;
-    private final Cache<Object, Hops> calls = Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
+    /** The whole calls running on this thread, innermost first (OkHttp runs a call's chain on one thread). */
+    private final ThreadLocal<WholeCall> calls = new ThreadLocal<>();
 
     OkHttpGuard(AgentRuntime runtime, boolean traceparent) {
         this.runtime = runtime;
@@ -62,14 +62,15 @@ final class OkHttpGuard extends OkHttpHooks {
         this.traceparent = traceparent;
     }
 
-    /** The scope of a whole call: the chain's step at index 0. */
+    /** The scope of a whole call: the chain's step at index 0; {@code outer}, the call it runs inside of. */
     private static final class WholeCall {
         final Object call;
-        final Hops hops;
+        final Hops hops = new Hops();
+        final WholeCall outer;
 
-        WholeCall(Object call, Hops hops) {
+        WholeCall(Object call, WholeCall outer) {
             this.call = call;
-            this.hops = hops;
+            this.outer = outer;
         }
     }
 
@@ -79,14 +80,22 @@ final class OkHttpGuard extends OkHttpHooks {
             return null;
         }
         if (index == 0) {
-            Hops hops = new Hops();
-            calls.put(call, hops);
-            return new WholeCall(call, hops);
+            WholeCall whole = new WholeCall(call, calls.get());
+            calls.set(whole);
+            return whole;
         }
         if (index >= interceptors.size() || !interceptors.get(index).getClass().getName().equals(BRIDGE)) {
             return null;
         }
-        Hops hops = calls.get(call, k -> new Hops());
+        Hops hops = null;
+        for (WholeCall w = calls.get(); w != null && hops == null; w = w.outer) {
+            if (w.call == call) {
+                hops = w.hops;
+            }
+        }
+        if (hops == null) {
+            hops = new Hops(); // a chain run without its call's first step: each request on its own
+        }
         synchronized (hops) {
             if (request == hops.request) {
                 if (hops.blockedMessage != null) {
@@ -142,7 +151,11 @@ final class OkHttpGuard extends OkHttpHooks {
     protected void proceeded(Object scope, Object response, Throwable thrown) {
         if (scope instanceof WholeCall) {
             WholeCall whole = (WholeCall) scope;
-            calls.invalidate(whole.call);
+            if (whole.outer == null) {
+                calls.remove();
+            } else {
+                calls.set(whole.outer);
+            }
             HttpCall call;
             Throwable failure;
             synchronized (whole.hops) {
@@ -203,8 +216,18 @@ final class OkHttpGuard extends OkHttpHooks {
             }
         }
 
+        /**
+         * The request's URL as a {@link URI}. {@code HttpUrl.uri()} re-encodes every part first (~10 µs a request);
+         * {@code HttpUrl.toString()} is already canonical and almost always a valid URI as it is, so it is tried
+         * first, and {@code uri()} only for what {@code java.net.URI} refuses ({@code |}, {@code ^} in a path).
+         */
         URI uri(Object request) throws ReflectiveOperationException {
-            return (URI) uri.invoke(url.invoke(request));
+            Object u = url.invoke(request);
+            try {
+                return new URI(u.toString());
+            } catch (URISyntaxException e) {
+                return (URI) uri.invoke(u);
+            }
         }
 
         String method(Object request) throws ReflectiveOperationException {
