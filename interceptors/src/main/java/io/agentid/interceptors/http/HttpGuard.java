@@ -78,7 +78,7 @@ final class HttpGuard extends HttpHooks {
     }
 
     /** A request body as it will be sent: {@code bytes[off, off + len)}. */
-    static final class Body {
+    static final class Body implements HttpDecider.BodySource {
         final byte[] bytes;
         final int off;
         final int len;
@@ -87,6 +87,11 @@ final class HttpGuard extends HttpHooks {
             this.bytes = bytes;
             this.off = off;
             this.len = len;
+        }
+
+        @Override
+        public Body read() {
+            return this;
         }
     }
 
