@@ -28,7 +28,6 @@ import java.lang.reflect.Method;
  */
 final class ApacheHttpGuard extends ApacheHttpHooks {
     static final String CLIENT = "apache-httpclient";
-    private static final Object NESTED = new Object();
     static final String CLIENT_4 = "apache-httpclient-4";
     private static final ClassValue<Api> APIS = new ClassValue<>() {
         @Override
@@ -97,7 +96,7 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
                     return new IOException(hops.blockedMessage);
                 }
                 addTraceparent(api, hops, request); // an attempt of the request decided above
-                return NESTED;
+                return new Attempt(hops);
             }
             HttpCall prev = hops.current;
             if (prev != null) {
@@ -157,25 +156,53 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
         api.setHeader(request, "traceparent", hops.ownTraceparent);
     }
 
+    /** An attempt of a request decided by an element above ({@code ProtocolExec} under the retrying one). */
+    private static final class Attempt {
+        final Hops hops;
+
+        Attempt(Hops hops) {
+            this.hops = hops;
+        }
+    }
+
     @Override
     protected void hopDone(Object scope, Object response, Throwable thrown) throws Exception {
+        if (scope instanceof Attempt) {
+            // the innermost exit: in 5.6 content decompression sits between ProtocolExec and the retrying element
+            modelResponse(((Attempt) scope).hops, response);
+            return;
+        }
         if (!(scope instanceof Hops)) {
             return;
         }
         Hops hops = (Hops) scope;
-        int status = response == null ? -1 : APIS.get(response.getClass()).status(response);
+        int status = modelResponse(hops, response);
+        end(hops, status, thrown);
+    }
+
+    /**
+     * A 2xx answer to a model request: its usage, from the JSON body read ahead where it can be without disturbing
+     * the application ({@link Api#bufferModelBody}), once per request. Returns the status.
+     */
+    private int modelResponse(Hops hops, Object response) throws ReflectiveOperationException {
+        if (response == null) {
+            return -1;
+        }
+        Api api = APIS.get(response.getClass());
+        int status = api.status(response);
         HttpCall call;
         synchronized (hops) {
             call = hops.current;
         }
-        if (call != null && call.modelRequest != null && !call.modelRequest.stream() && status >= 200
-                && status < 300) {
-            byte[] body = APIS.get(response.getClass()).bufferModelBody(response);
+        if (call != null && call.modelRequest != null && !call.modelRequest.stream() && !call.responseRead
+                && status >= 200 && status < 300) {
+            byte[] body = api.bufferModelBody(response);
             if (body != null) {
+                call.responseRead = true;
                 ModelCalls.usage(call, body, body.length, prices.get());
             }
         }
-        end(hops, status, thrown);
+        return status;
     }
 
     private void end(Hops hops, int status, Throwable thrown) {
