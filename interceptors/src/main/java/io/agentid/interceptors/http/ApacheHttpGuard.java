@@ -315,79 +315,6 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
             return out.size() == length ? new HttpGuard.Body(out.toByteArray(), 0, out.size()) : null;
         }
 
-        /**
-         * Reads {@code in} up to its end (at most {@code length} + 1 bytes: a length-delimited stream ends there) and
-         * returns the stream to give the application in its place, which replays exactly what was read, then the
-         * rest of {@code in} if it had not ended, or the failure the read ended with.
-         */
-        static Buffered read(java.io.InputStream in, long length) {
-            byte[] b = new byte[(int) length + 1];
-            int n = 0;
-            java.io.IOException failure = null;
-            boolean ended = false;
-            try {
-                while (n < b.length) {
-                    int k = in.read(b, n, b.length - n);
-                    if (k < 0) {
-                        ended = true;
-                        break;
-                    }
-                    n += k;
-                }
-            } catch (java.io.IOException e) {
-                failure = e;
-            }
-            if (ended) {
-                try {
-                    in.close(); // at its end: the connection is already released
-                } catch (java.io.IOException e) {
-                    // as EntityUtils.consume: the body was read whole
-                }
-            }
-            return new Buffered(b, n, ended && n == length ? null : failure,
-                    new ReplayInputStream(b, n, failure, ended ? null : in));
-        }
-
-        /** A body read ahead of the application: its bytes (whole when {@code complete}), and its stand-in. */
-        static final class Buffered {
-            final byte[] bytes;
-            final int length;
-            final boolean complete;
-            final java.io.InputStream replay;
-
-            Buffered(byte[] bytes, int length, java.io.IOException failure, java.io.InputStream replay) {
-                this.bytes = bytes;
-                this.length = length;
-                this.complete = failure == null && length < bytes.length;
-                this.replay = replay;
-            }
-
-            /** The body for its usage: as read, or gunzipped (at most the cap), or null if incomplete. */
-            byte[] decoded(boolean gzip) {
-                if (!complete) {
-                    return null;
-                }
-                if (!gzip) {
-                    return java.util.Arrays.copyOf(bytes, length);
-                }
-                try (java.io.InputStream z = new java.util.zip.GZIPInputStream(
-                        new java.io.ByteArrayInputStream(bytes, 0, length))) {
-                    byte[] out = z.readNBytes(ModelCalls.RESPONSE_CAP + 1);
-                    return out.length <= ModelCalls.RESPONSE_CAP ? out : null;
-                } catch (java.io.IOException e) {
-                    return null;
-                }
-            }
-        }
-
-        static boolean identity(String encoding) {
-            return encoding == null || encoding.isBlank() || encoding.trim().equalsIgnoreCase("identity");
-        }
-
-        static boolean gzip(String encoding) {
-            return encoding != null && (encoding.trim().equalsIgnoreCase("gzip")
-                    || encoding.trim().equalsIgnoreCase("x-gzip"));
-        }
 
         abstract Object targetHost(Object key, Object route) throws ReflectiveOperationException;
 
@@ -448,7 +375,7 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
             }
             long length = (Long) contentLength.invoke(e);
             if (length < 0 || length > ModelCalls.REQUEST_CAP || !(Boolean) isRepeatable.invoke(e)
-                    || !identity((String) contentEncoding.invoke(e))) {
+                    || !BodyCopy.identity((String) contentEncoding.invoke(e))) {
                 return null;
             }
             return write(writeTo, e, length);
@@ -466,14 +393,14 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
             String type = (String) contentType.invoke(e);
             long length = (Long) contentLength.invoke(e);
             String encoding = (String) contentEncoding.invoke(e);
-            boolean gzip = gzip(encoding);
+            boolean gzip = BodyCopy.gzip(encoding);
             if (type == null || !ModelCalls.jsonBody(type) || length < 0 || length > ModelCalls.RESPONSE_CAP
-                    || !(identity(encoding) || gzip)) {
+                    || !(BodyCopy.identity(encoding) || gzip)) {
                 return null;
             }
             Object ct = parseContentType.invoke(null, type);
             java.io.InputStream in = (java.io.InputStream) getContent.invoke(e);
-            Buffered b = read(in, length);
+            BodyCopy b = BodyCopy.read(in, length);
             setEntity.invoke(response, streamEntity.newInstance(b.replay, length, ct, encoding));
             return b.decoded(gzip);
         }
@@ -564,7 +491,7 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
             }
             long length = (Long) contentLength.invoke(e);
             if (length < 0 || length > ModelCalls.REQUEST_CAP || !(Boolean) isRepeatable.invoke(e)
-                    || !identity(value(contentEncoding.invoke(e)))) {
+                    || !BodyCopy.identity(value(contentEncoding.invoke(e)))) {
                 return null;
             }
             return write(writeTo, e, length);
@@ -588,11 +515,11 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
             String type = value(typeHeader);
             long length = (Long) contentLength.invoke(e);
             if (type == null || !ModelCalls.jsonBody(type) || length < 0 || length > ModelCalls.RESPONSE_CAP
-                    || !identity(value(contentEncoding.invoke(e)))) {
+                    || !BodyCopy.identity(value(contentEncoding.invoke(e)))) {
                 return null;
             }
             java.io.InputStream in = (java.io.InputStream) getContent.invoke(e);
-            Buffered b = read(in, length);
+            BodyCopy b = BodyCopy.read(in, length);
             Object replacement = streamEntity.newInstance(b.replay, length);
             setContentType.invoke(replacement, typeHeader);
             setEntity.invoke(response, replacement);

@@ -373,6 +373,57 @@ final class HttpGuard extends HttpHooks {
         }
     }
 
+    /**
+     * A 2xx answer to a model request whose body is one JSON document (not a stream) of known length of at most
+     * {@link ModelCalls#RESPONSE_CAP}, plain or gzip: read here, at the end of the outermost {@code getInputStream()}
+     * (also behind {@code getResponseCode()}), to its end, so its usage is on the span, which ends now; the
+     * application gets a stream of exactly the bytes read (then the same failure, if the read failed). The server
+     * has sent its length, so this waits at most for that many bytes, which the application reads next. Anything
+     * else: {@code returned}, untouched.
+     */
+    @Override
+    protected java.io.InputStream responseStream(Object connection, int status, Throwable thrown,
+            java.io.InputStream returned) {
+        if (thrown != null || returned == null || status < 200 || status >= 300) {
+            return returned;
+        }
+        Hops hops = connections.getIfPresent(connection);
+        if (hops == null) {
+            return returned;
+        }
+        HttpCall call;
+        synchronized (hops) {
+            call = hops.current;
+        }
+        if (call == null || call.modelRequest == null || call.modelRequest.stream()) {
+            return returned;
+        }
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) connection;
+        String type;
+        long length;
+        String encoding;
+        int[] depth = inputDepth.get();
+        depth[0]++; // the header getters call getInputStream(): not the end of a request
+        try {
+            type = c.getHeaderField("Content-Type");
+            length = c.getContentLengthLong();
+            encoding = c.getContentEncoding();
+        } finally {
+            depth[0]--;
+        }
+        boolean gzip = BodyCopy.gzip(encoding);
+        if (type == null || !ModelCalls.jsonBody(type) || length < 0 || length > ModelCalls.RESPONSE_CAP
+                || !(gzip || BodyCopy.identity(encoding))) {
+            return returned;
+        }
+        BodyCopy copy = BodyCopy.read(returned, length);
+        byte[] body = copy.decoded(gzip);
+        if (body != null) {
+            ModelCalls.usage(call, body, body.length, prices.get());
+        }
+        return copy.replay;
+    }
+
     @Override
     protected boolean inputExit() {
         int[] d = inputDepth.get();

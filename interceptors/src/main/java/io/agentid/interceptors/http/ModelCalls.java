@@ -17,7 +17,7 @@ import java.nio.file.Path;
 final class ModelCalls {
     /** The setting naming the user's price file, laid over the shipped table (docs/GENAI.md). */
     static final String PRICES_KEY = "genai.prices";
-    /** Larger response bodies are not parsed for usage (nor copied, for HttpURLConnection). */
+    /** Larger response bodies are not parsed for usage (nor read ahead: HttpURLConnection, OkHttp, Apache HttpClient). */
     static final int RESPONSE_CAP = 1 << 20;
     /** Larger request bodies of OkHttp and Apache HttpClient are not copied for pricing (decided on the path). */
     static final int REQUEST_CAP = 1 << 20;
