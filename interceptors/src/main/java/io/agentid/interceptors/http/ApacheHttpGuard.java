@@ -25,6 +25,10 @@ import java.lang.reflect.Method;
  *
  * <p>Destination: the scope's route target ({@code HttpRoute.getTargetHost()}), which is where the client
  * connects, through a proxy or not, whatever the request's {@code Host} header or authority says.
+ *
+ * <p><b>Model calls.</b> A repeatable entity of known length is written into a buffer and priced before the decision
+ * ({@link Api#modelBody}); a 2xx JSON answer of known length is read ahead at the innermost element
+ * ({@code ProtocolExec}) and the response given an entity of the same bytes ({@link Api#bufferModelBody}).
  */
 final class ApacheHttpGuard extends ApacheHttpHooks {
     static final String CLIENT = "apache-httpclient";

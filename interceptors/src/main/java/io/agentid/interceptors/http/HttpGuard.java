@@ -50,7 +50,8 @@ import java.util.concurrent.ExecutionException;
  * (remembered when the publisher is built, {@link BodyPublisherAdvice}); for HttpURLConnection, the buffered body,
  * which is only complete when the response is asked for, so such a request is decided once more then
  * ({@code getInputStream}, before the body is written). A model request is decided with its model and estimated
- * cost; the span carries the GenAI attributes, and for HttpClient the usage read from a String or byte[] body.
+ * cost; the span carries the GenAI attributes, and the usage: for HttpClient read from a String or byte[] body, for
+ * HttpURLConnection from a JSON answer of known length read ahead ({@link #responseStream}).
  */
 final class HttpGuard extends HttpHooks {
     static final String JDK_CLIENT = "java.net.http";

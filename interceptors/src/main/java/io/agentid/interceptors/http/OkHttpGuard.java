@@ -34,6 +34,10 @@ import java.util.List;
  * {@code Host} header does not change it, and network interceptors may not change host or port. OkHttp's
  * classes belong to the application's loader, so they are reached by reflection on their public API, looked up
  * once per class.
+ *
+ * <p><b>Model calls.</b> For a request whose path is a model call's, a replayable body (known length, not one-shot
+ * or duplex) is written into an okio {@code Buffer} and priced before the decision ({@link RequestApi#modelBody});
+ * a 2xx JSON answer of known length is copied with {@code peekBody} for its usage ({@link ResponseApi#peekModelBody}).
  */
 final class OkHttpGuard extends OkHttpHooks {
     static final String CLIENT = "okhttp";
