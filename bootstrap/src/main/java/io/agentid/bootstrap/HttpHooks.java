@@ -197,19 +197,30 @@ public abstract class HttpHooks {
         }
     }
 
-    /** The outermost {@code getInputStream()} returned or threw: as {@link #urlDone}. */
-    public static void urlInputExit(Object connection, int status, Throwable thrown) {
+    /**
+     * The outermost {@code getInputStream()} returned {@code returned} or threw {@code thrown}: as {@link #urlDone}.
+     * Returns the stream the method returns (and the connection keeps) in its place: {@code returned}, or, for a
+     * model call whose JSON answer agentid read ahead for its usage, a stream of the same bytes. Never throws.
+     */
+    public static java.io.InputStream urlInputExit(Object connection, int status, Throwable thrown,
+            java.io.InputStream returned) {
         HttpHooks d = delegate;
         if (d == null) {
-            return;
+            return returned;
         }
+        java.io.InputStream out = returned;
         try {
             if (d.inputExit()) {
-                d.done(connection, status, null, thrown);
+                try {
+                    out = d.responseStream(connection, status, thrown, returned);
+                } finally {
+                    d.done(connection, status, null, thrown);
+                }
             }
         } catch (Throwable t) {
             Faults.report("http.url.done", t);
         }
+        return out == null ? returned : out;
     }
 
     /**
@@ -249,6 +260,10 @@ public abstract class HttpHooks {
     protected abstract void done(Object connection, int status, Object body, Throwable thrown);
 
     protected abstract IOException inputEnter(Object connection, Object body);
+
+    /** The stream {@code getInputStream()} returns in place of {@code returned} (see {@link #urlInputExit}). */
+    protected abstract java.io.InputStream responseStream(Object connection, int status, Throwable thrown,
+            java.io.InputStream returned);
 
     /** Returns true when the outermost {@code getInputStream()} on this thread exits. */
     protected abstract boolean inputExit();

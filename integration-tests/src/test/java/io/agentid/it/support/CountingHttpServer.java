@@ -52,11 +52,12 @@ public final class CountingHttpServer implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> counts = new ConcurrentHashMap<>();
     private final Path trustStore;
+    private final Path keyStore;
 
     public CountingHttpServer(Path dir) throws Exception {
         // without it every answer waits ~40 ms for a delayed ACK (must be set before the server classes load)
         System.setProperty("sun.net.httpserver.nodelay", "true");
-        Path keyStore = dir.resolve("server.p12");
+        keyStore = dir.resolve("server.p12");
         Path cert = dir.resolve("server.crt");
         trustStore = dir.resolve("trust.p12");
         keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
@@ -126,6 +127,11 @@ public final class CountingHttpServer implements AutoCloseable {
 
     public int httpsPort() {
         return https.getAddress().getPort();
+    }
+
+    /** The server's key and self-signed certificate (PKCS12, {@link #STORE_PASSWORD}), for other test servers. */
+    public Path keyStore() {
+        return keyStore;
     }
 
     public Path trustStore() {

@@ -25,10 +25,13 @@ import java.lang.reflect.Method;
  *
  * <p>Destination: the scope's route target ({@code HttpRoute.getTargetHost()}), which is where the client
  * connects, through a proxy or not, whatever the request's {@code Host} header or authority says.
+ *
+ * <p><b>Model calls.</b> A repeatable entity of known length is written into a buffer and priced before the decision
+ * ({@link Api#modelBody}); a 2xx JSON answer of known length is read ahead at the innermost element
+ * ({@code ProtocolExec}) and the response given an entity of the same bytes ({@link Api#bufferModelBody}).
  */
 final class ApacheHttpGuard extends ApacheHttpHooks {
     static final String CLIENT = "apache-httpclient";
-    private static final Object NESTED = new Object();
     static final String CLIENT_4 = "apache-httpclient-4";
     private static final ClassValue<Api> APIS = new ClassValue<>() {
         @Override
@@ -40,12 +43,14 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
     private final AgentRuntime runtime;
     private final HttpDecider decider;
     private final boolean traceparent;
+    private final ModelCalls.Prices prices;
     private final ThreadLocal<Hops> calls = new ThreadLocal<>();
 
-    ApacheHttpGuard(AgentRuntime runtime, boolean traceparent) {
+    ApacheHttpGuard(AgentRuntime runtime, boolean traceparent, ModelCalls.Prices prices) {
         this.runtime = runtime;
-        this.decider = new HttpDecider(runtime);
+        this.decider = new HttpDecider(runtime, prices);
         this.traceparent = traceparent;
+        this.prices = prices;
     }
 
     /** A call's scope: its requests, and the call it interrupted on this thread (a client used inside another's). */
@@ -95,7 +100,7 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
                     return new IOException(hops.blockedMessage);
                 }
                 addTraceparent(api, hops, request); // an attempt of the request decided above
-                return NESTED;
+                return new Attempt(hops);
             }
             HttpCall prev = hops.current;
             if (prev != null) {
@@ -133,7 +138,7 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
             String shownHost = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
             String full = HttpUrls.redact(scheme, null, shownHost, shownPort, rawPath, rawQuery);
             IOException block = decider.decide(hops, api.client, api.method(request), scheme, host, port, rawPath,
-                    full, api.bodySize(request));
+                    full, api.bodySize(request), () -> api.modelBodyOrNull(request));
             if (block != null) {
                 hops.blockedMessage = block.getMessage();
                 return block;
@@ -155,13 +160,53 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
         api.setHeader(request, "traceparent", hops.ownTraceparent);
     }
 
+    /** An attempt of a request decided by an element above ({@code ProtocolExec} under the retrying one). */
+    private static final class Attempt {
+        final Hops hops;
+
+        Attempt(Hops hops) {
+            this.hops = hops;
+        }
+    }
+
     @Override
     protected void hopDone(Object scope, Object response, Throwable thrown) throws Exception {
+        if (scope instanceof Attempt) {
+            // the innermost exit: in 5.6 content decompression sits between ProtocolExec and the retrying element
+            modelResponse(((Attempt) scope).hops, response);
+            return;
+        }
         if (!(scope instanceof Hops)) {
             return;
         }
-        int status = response == null ? -1 : APIS.get(response.getClass()).status(response);
-        end((Hops) scope, status, thrown);
+        Hops hops = (Hops) scope;
+        int status = modelResponse(hops, response);
+        end(hops, status, thrown);
+    }
+
+    /**
+     * A 2xx answer to a model request: its usage, from the JSON body read ahead where it can be without disturbing
+     * the application ({@link Api#bufferModelBody}), once per request. Returns the status.
+     */
+    private int modelResponse(Hops hops, Object response) throws ReflectiveOperationException {
+        if (response == null) {
+            return -1;
+        }
+        Api api = APIS.get(response.getClass());
+        int status = api.status(response);
+        HttpCall call;
+        synchronized (hops) {
+            call = hops.current;
+        }
+        if (call != null && call.modelRequest != null && !call.modelRequest.stream() && !call.responseRead
+                && status >= 200 && status < 300) {
+            byte[] body = api.bufferModelBody(response);
+            if (body != null) {
+                call.responseRead = true;
+                ModelCalls.usage(call, body, body.length, prices.get());
+            }
+        }
+        return status;
     }
 
     private void end(Hops hops, int status, Throwable thrown) {
@@ -209,6 +254,72 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
             }
         }
 
+        /** For what only model calls need: null when this version lacks it (they are then priced on the path). */
+        Method optional(String type, String name, String... params) {
+            try {
+                return Class.forName(type, false, loader).getMethod(name, classes(params));
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return null;
+            }
+        }
+
+        java.lang.reflect.Constructor<?> optionalConstructor(String type, String... params) {
+            try {
+                return Class.forName(type, false, loader).getConstructor(classes(params));
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return null;
+            }
+        }
+
+        private Class<?>[] classes(String... names) throws ClassNotFoundException {
+            Class<?>[] out = new Class<?>[names.length];
+            for (int i = 0; i < names.length; i++) {
+                switch (names[i]) {
+                    case "long":
+                        out[i] = long.class;
+                        break;
+                    case "boolean":
+                        out[i] = boolean.class;
+                        break;
+                    default:
+                        out[i] = Class.forName(names[i], false, loader);
+                }
+            }
+            return out;
+        }
+
+        HttpGuard.Body modelBodyOrNull(Object request) {
+            try {
+                return modelBody(request);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null; // writeTo threw (the entity's own IOException): not known, decided on the path
+            }
+        }
+
+        /**
+         * The bytes a model request's entity will send, when they can be had without consuming it: a repeatable
+         * entity ({@code StringEntity}, {@code ByteArrayEntity}, {@code FileEntity}, ...) of known length of at most
+         * {@link ModelCalls#REQUEST_CAP}, not content-encoded, written into a buffer; else null.
+         */
+        abstract HttpGuard.Body modelBody(Object request) throws ReflectiveOperationException;
+
+        /**
+         * For a model response whose entity is one JSON document of known length of at most
+         * {@link ModelCalls#RESPONSE_CAP}: reads the entity (to its end, which releases the connection as
+         * {@code EntityUtils.consume} would), gives the response a new entity over the same bytes with the same
+         * headers, and returns the body (decoded, if the server gzipped it and the client decodes above this point)
+         * for its usage. Otherwise leaves the response alone and returns null.
+         */
+        abstract byte[] bufferModelBody(Object response) throws ReflectiveOperationException;
+
+        /** Reads a request entity into a body, if it is one {@link #modelBody} may read. */
+        static HttpGuard.Body write(Method writeTo, Object entity, long length) throws ReflectiveOperationException {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) length);
+            writeTo.invoke(entity, out);
+            return out.size() == length ? new HttpGuard.Body(out.toByteArray(), 0, out.size()) : null;
+        }
+
+
         abstract Object targetHost(Object key, Object route) throws ReflectiveOperationException;
 
         abstract String method(Object request) throws ReflectiveOperationException;
@@ -238,9 +349,64 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
         private final Method contentLength = method("org.apache.hc.core5.http.EntityDetails", "getContentLength");
         private final Method code = method("org.apache.hc.core5.http.HttpResponse", "getCode");
         private final Method targetHost = method("org.apache.hc.client5.http.HttpRoute", "getTargetHost");
+        private final Method isRepeatable = optional("org.apache.hc.core5.http.HttpEntity", "isRepeatable");
+        private final Method writeTo = optional("org.apache.hc.core5.http.HttpEntity", "writeTo",
+                "java.io.OutputStream");
+        private final Method getContent = optional("org.apache.hc.core5.http.HttpEntity", "getContent");
+        private final Method contentType = optional("org.apache.hc.core5.http.EntityDetails", "getContentType");
+        private final Method contentEncoding = optional("org.apache.hc.core5.http.EntityDetails",
+                "getContentEncoding");
+        private final Method setEntity = optional("org.apache.hc.core5.http.HttpEntityContainer", "setEntity",
+                "org.apache.hc.core5.http.HttpEntity");
+        private final Method parseContentType = optional("org.apache.hc.core5.http.ContentType", "parse",
+                "java.lang.CharSequence");
+        private final java.lang.reflect.Constructor<?> streamEntity = optionalConstructor(
+                "org.apache.hc.core5.http.io.entity.InputStreamEntity", "java.io.InputStream", "long",
+                "org.apache.hc.core5.http.ContentType", "java.lang.String");
 
         Api5(ClassLoader loader) {
             super(CLIENT, loader);
+        }
+
+        @Override
+        HttpGuard.Body modelBody(Object request) throws ReflectiveOperationException {
+            if (writeTo == null || !entity.getDeclaringClass().isInstance(request)) {
+                return null;
+            }
+            Object e = entity.invoke(request);
+            if (e == null) {
+                return null;
+            }
+            long length = (Long) contentLength.invoke(e);
+            if (length < 0 || length > ModelCalls.REQUEST_CAP || !(Boolean) isRepeatable.invoke(e)
+                    || !BodyCopy.identity((String) contentEncoding.invoke(e))) {
+                return null;
+            }
+            return write(writeTo, e, length);
+        }
+
+        @Override
+        byte[] bufferModelBody(Object response) throws ReflectiveOperationException {
+            if (streamEntity == null || parseContentType == null || !entity.getDeclaringClass().isInstance(response)) {
+                return null;
+            }
+            Object e = entity.invoke(response);
+            if (e == null) {
+                return null;
+            }
+            String type = (String) contentType.invoke(e);
+            long length = (Long) contentLength.invoke(e);
+            String encoding = (String) contentEncoding.invoke(e);
+            boolean gzip = BodyCopy.gzip(encoding);
+            if (type == null || !ModelCalls.jsonBody(type) || length < 0 || length > ModelCalls.RESPONSE_CAP
+                    || !(BodyCopy.identity(encoding) || gzip)) {
+                return null;
+            }
+            Object ct = parseContentType.invoke(null, type);
+            java.io.InputStream in = (java.io.InputStream) getContent.invoke(e);
+            BodyCopy b = BodyCopy.read(in, length);
+            setEntity.invoke(response, streamEntity.newInstance(b.replay, length, ct, encoding));
+            return b.decoded(gzip);
         }
 
         @Override
@@ -297,9 +463,71 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
         private final Method statusLine = method("org.apache.http.HttpResponse", "getStatusLine");
         private final Method statusCode = method("org.apache.http.StatusLine", "getStatusCode");
         private final Method targetHost = method("org.apache.http.conn.routing.HttpRoute", "getTargetHost");
+        private final Method isRepeatable = optional("org.apache.http.HttpEntity", "isRepeatable");
+        private final Method writeTo = optional("org.apache.http.HttpEntity", "writeTo", "java.io.OutputStream");
+        private final Method getContent = optional("org.apache.http.HttpEntity", "getContent");
+        private final Method contentType = optional("org.apache.http.HttpEntity", "getContentType");
+        private final Method contentEncoding = optional("org.apache.http.HttpEntity", "getContentEncoding");
+        private final Method responseEntity = optional("org.apache.http.HttpResponse", "getEntity");
+        private final Method setEntity = optional("org.apache.http.HttpResponse", "setEntity",
+                "org.apache.http.HttpEntity");
+        private final java.lang.reflect.Constructor<?> streamEntity = optionalConstructor(
+                "org.apache.http.entity.InputStreamEntity", "java.io.InputStream", "long");
+        private final Method setContentType = optional("org.apache.http.entity.AbstractHttpEntity", "setContentType",
+                "org.apache.http.Header");
 
         Api4(ClassLoader loader) {
             super(CLIENT_4, loader);
+        }
+
+        private String value(Object header) throws ReflectiveOperationException {
+            return header == null ? null : (String) headerValue.invoke(header);
+        }
+
+        @Override
+        HttpGuard.Body modelBody(Object request) throws ReflectiveOperationException {
+            if (writeTo == null || !entity.getDeclaringClass().isInstance(request)) {
+                return null;
+            }
+            Object e = entity.invoke(request);
+            if (e == null) {
+                return null;
+            }
+            long length = (Long) contentLength.invoke(e);
+            if (length < 0 || length > ModelCalls.REQUEST_CAP || !(Boolean) isRepeatable.invoke(e)
+                    || !BodyCopy.identity(value(contentEncoding.invoke(e)))) {
+                return null;
+            }
+            return write(writeTo, e, length);
+        }
+
+        /**
+         * HttpClient 4 decodes gzip inside {@code ProtocolExec} ({@code ResponseContentEncoding}), so a compressed
+         * answer reaches this point as a decoding entity of unknown length, which is left alone.
+         */
+        @Override
+        byte[] bufferModelBody(Object response) throws ReflectiveOperationException {
+            if (streamEntity == null || setContentType == null || responseEntity == null
+                    || !responseEntity.getDeclaringClass().isInstance(response)) {
+                return null;
+            }
+            Object e = responseEntity.invoke(response);
+            if (e == null) {
+                return null;
+            }
+            Object typeHeader = contentType.invoke(e);
+            String type = value(typeHeader);
+            long length = (Long) contentLength.invoke(e);
+            if (type == null || !ModelCalls.jsonBody(type) || length < 0 || length > ModelCalls.RESPONSE_CAP
+                    || !BodyCopy.identity(value(contentEncoding.invoke(e)))) {
+                return null;
+            }
+            java.io.InputStream in = (java.io.InputStream) getContent.invoke(e);
+            BodyCopy b = BodyCopy.read(in, length);
+            Object replacement = streamEntity.newInstance(b.replay, length);
+            setContentType.invoke(replacement, typeHeader);
+            setEntity.invoke(response, replacement);
+            return b.decoded(false);
         }
 
         @Override

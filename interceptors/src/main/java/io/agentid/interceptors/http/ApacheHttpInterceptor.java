@@ -43,7 +43,7 @@ public final class ApacheHttpInterceptor implements Interceptor {
     @Override
     public AgentBuilder install(AgentBuilder agent, AgentRuntime runtime) {
         ApacheHttpHooks.install(new ApacheHttpGuard(runtime,
-                Boolean.parseBoolean(runtime.setting("http.traceparent", "true"))));
+                Boolean.parseBoolean(runtime.setting("http.traceparent", "true")), ModelCalls.shared(runtime)));
         return agent
                 .type(named(CLIENT))
                 .transform((builder, type, loader, module, domain) -> builder

@@ -64,6 +64,8 @@ final class HttpCall extends CallRecord {
     String path;
     /** HttpURLConnection: a model request whose buffered body is still to be decided on. */
     boolean bodyPending;
+    /** Apache HttpClient: the response body was read ahead for its usage (by the innermost exec element). */
+    boolean responseRead;
 
     HttpCall(long start, Decision decision, boolean blocked, String client, String method, String scheme, String host,
             int port, String url, long bodySize, int resendCount) {

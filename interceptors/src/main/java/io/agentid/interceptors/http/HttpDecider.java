@@ -39,7 +39,16 @@ final class HttpDecider {
         return decide(hops, client, method, scheme, host, port, rawPath, fullUrl, bodySize, null);
     }
 
-    IOException decide(Hops hops, String client, String method, URI uri, long bodySize, HttpGuard.Body body) {
+    /**
+     * Where a guard gets a request's body from, read only for a request whose path is a model call's
+     * ({@link ModelRequests}): returns the bytes that will be sent, or null when they cannot be known without
+     * consuming what the application needs. Never throws.
+     */
+    interface BodySource {
+        HttpGuard.Body read();
+    }
+
+    IOException decide(Hops hops, String client, String method, URI uri, long bodySize, BodySource body) {
         String scheme = lower(uri.getScheme());
         String host = uri.getHost();
         if (host == null) {
@@ -56,13 +65,17 @@ final class HttpDecider {
      * request is recognised from its path (and its body, when the guard has it) and priced before it is decided.
      */
     IOException decide(Hops hops, String client, String method, String scheme, String host, int port,
-            String rawPath, String fullUrl, long bodySize, HttpGuard.Body body) {
+            String rawPath, String fullUrl, long bodySize, BodySource source) {
         long start = System.nanoTime();
         String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
         try {
             // not a model call (null) in well under a microsecond unless it is a POST to a model path
-            ModelRequest mr = body == null ? ModelRequests.recognise(method, host, path, null, 0, 0)
-                    : ModelRequests.recognise(method, host, path, body.bytes, body.off, body.len);
+            ModelRequest mr = ModelRequests.recognise(method, host, path, null, 0, 0);
+            // only then is the body read (OkHttp and Apache HttpClient write a replayable body into a buffer)
+            HttpGuard.Body body = mr != null && source != null ? source.read() : null;
+            if (body != null) {
+                mr = ModelRequests.recognise(method, host, path, body.bytes, body.off, body.len);
+            }
             // without the body the model is only what the path names (Gemini), and the cost is unknown
             CostEstimate est = mr != null && body != null && prices != null ? Pricing.estimate(mr, prices.get())
                     : null;

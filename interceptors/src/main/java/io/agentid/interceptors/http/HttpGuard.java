@@ -50,7 +50,8 @@ import java.util.concurrent.ExecutionException;
  * (remembered when the publisher is built, {@link BodyPublisherAdvice}); for HttpURLConnection, the buffered body,
  * which is only complete when the response is asked for, so such a request is decided once more then
  * ({@code getInputStream}, before the body is written). A model request is decided with its model and estimated
- * cost; the span carries the GenAI attributes, and for HttpClient the usage read from a String or byte[] body.
+ * cost; the span carries the GenAI attributes, and the usage: for HttpClient read from a String or byte[] body, for
+ * HttpURLConnection from a JSON answer of known length read ahead ({@link #responseStream}).
  */
 final class HttpGuard extends HttpHooks {
     static final String JDK_CLIENT = "java.net.http";
@@ -78,7 +79,7 @@ final class HttpGuard extends HttpHooks {
     }
 
     /** A request body as it will be sent: {@code bytes[off, off + len)}. */
-    static final class Body {
+    static final class Body implements HttpDecider.BodySource {
         final byte[] bytes;
         final int off;
         final int len;
@@ -87,6 +88,11 @@ final class HttpGuard extends HttpHooks {
             this.bytes = bytes;
             this.off = off;
             this.len = len;
+        }
+
+        @Override
+        public Body read() {
+            return this;
         }
     }
 
@@ -366,6 +372,57 @@ final class HttpGuard extends HttpHooks {
             Faults.report("http.decide", e);
             return null; // the first decision (without the body) stands
         }
+    }
+
+    /**
+     * A 2xx answer to a model request whose body is one JSON document (not a stream) of known length of at most
+     * {@link ModelCalls#RESPONSE_CAP}, plain or gzip: read here, at the end of the outermost {@code getInputStream()}
+     * (also behind {@code getResponseCode()}), to its end, so its usage is on the span, which ends now; the
+     * application gets a stream of exactly the bytes read (then the same failure, if the read failed). The server
+     * has sent its length, so this waits at most for that many bytes, which the application reads next. Anything
+     * else: {@code returned}, untouched.
+     */
+    @Override
+    protected java.io.InputStream responseStream(Object connection, int status, Throwable thrown,
+            java.io.InputStream returned) {
+        if (thrown != null || returned == null || status < 200 || status >= 300) {
+            return returned;
+        }
+        Hops hops = connections.getIfPresent(connection);
+        if (hops == null) {
+            return returned;
+        }
+        HttpCall call;
+        synchronized (hops) {
+            call = hops.current;
+        }
+        if (call == null || call.modelRequest == null || call.modelRequest.stream()) {
+            return returned;
+        }
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) connection;
+        String type;
+        long length;
+        String encoding;
+        int[] depth = inputDepth.get();
+        depth[0]++; // the header getters call getInputStream(): not the end of a request
+        try {
+            type = c.getHeaderField("Content-Type");
+            length = c.getContentLengthLong();
+            encoding = c.getContentEncoding();
+        } finally {
+            depth[0]--;
+        }
+        boolean gzip = BodyCopy.gzip(encoding);
+        if (type == null || !ModelCalls.jsonBody(type) || length < 0 || length > ModelCalls.RESPONSE_CAP
+                || !(gzip || BodyCopy.identity(encoding))) {
+            return returned;
+        }
+        BodyCopy copy = BodyCopy.read(returned, length);
+        byte[] body = copy.decoded(gzip);
+        if (body != null) {
+            ModelCalls.usage(call, body, body.length, prices.get());
+        }
+        return copy.replay;
     }
 
     @Override

@@ -41,10 +41,8 @@ public final class HttpInterceptor implements Interceptor {
 
     @Override
     public AgentBuilder install(AgentBuilder agent, AgentRuntime runtime) {
-        ModelCalls.Prices prices = new ModelCalls.Prices(runtime.setting(ModelCalls.PRICES_KEY, null));
         HttpHooks.install(new HttpGuard(runtime, Boolean.parseBoolean(runtime.setting("http.traceparent", "true")),
-                prices));
-        ModelCalls.warmUpInBackground(prices);
+                ModelCalls.shared(runtime)));
         return agent
                 .type(named(BYTES_PUBLISHER))
                 .transform((builder, type, loader, module, domain) -> builder

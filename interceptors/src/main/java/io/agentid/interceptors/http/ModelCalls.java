@@ -8,6 +8,7 @@ import io.agentid.genai.Pricing;
 import io.agentid.genai.TokenCounter;
 import io.agentid.genai.Usage;
 import io.agentid.runtime.AgentLog;
+import io.agentid.runtime.AgentRuntime;
 import io.agentid.runtime.AgentThread;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,8 +17,10 @@ import java.nio.file.Path;
 final class ModelCalls {
     /** The setting naming the user's price file, laid over the shipped table (docs/GENAI.md). */
     static final String PRICES_KEY = "genai.prices";
-    /** Larger response bodies are not parsed for usage (nor copied, for HttpURLConnection). */
+    /** Larger response bodies are not parsed for usage (nor read ahead: HttpURLConnection, OkHttp, Apache HttpClient). */
     static final int RESPONSE_CAP = 1 << 20;
+    /** Larger request bodies of OkHttp and Apache HttpClient are not copied for pricing (decided on the path). */
+    static final int REQUEST_CAP = 1 << 20;
 
     private ModelCalls() {}
 
@@ -39,6 +42,20 @@ final class ModelCalls {
                     + "; using the shipped price table", null);
             return PriceTable.shipped();
         }
+    }
+
+    private static Prices shared;
+
+    /**
+     * The one price table every HTTP guard prices with (the JDK clients, OkHttp, Apache HttpClient), from the
+     * {@link #PRICES_KEY} setting; the first guard installed starts its warm-up.
+     */
+    static synchronized Prices shared(AgentRuntime runtime) {
+        if (shared == null) {
+            shared = new Prices(runtime.setting(PRICES_KEY, null));
+            warmUpInBackground(shared);
+        }
+        return shared;
     }
 
     /** The price table, read off premain's thread; a model call that comes first reads it itself. */
@@ -88,6 +105,15 @@ final class ModelCalls {
         }, "agentid-genai-warmup");
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
+    }
+
+    /**
+     * A response {@code Content-Type} whose body is one JSON document (not {@code text/event-stream}, not NDJSON):
+     * the only bodies OkHttp's and Apache HttpClient's guards copy for their usage.
+     */
+    static boolean jsonBody(String contentType) {
+        String t = contentType.toLowerCase(java.util.Locale.ROOT);
+        return t.contains("json") && !t.contains("ndjson") && !t.contains("json-seq") && !t.contains("stream");
     }
 
     /** Records the usage and actual cost of {@code call} from a response body the application read. */

@@ -33,6 +33,10 @@ import java.util.List;
  * {@code Host} header does not change it, and network interceptors may not change host or port. OkHttp's
  * classes belong to the application's loader, so they are reached by reflection on their public API, looked up
  * once per class.
+ *
+ * <p><b>Model calls.</b> For a request whose path is a model call's, a replayable body (known length, not one-shot
+ * or duplex) is written into an okio {@code Buffer} and priced before the decision ({@link RequestApi#modelBody});
+ * a 2xx JSON answer of known length is copied with {@code peekBody} for its usage ({@link ResponseApi#peekModelBody}).
  */
 final class OkHttpGuard extends OkHttpHooks {
     static final String CLIENT = "okhttp";
@@ -53,13 +57,15 @@ final class OkHttpGuard extends OkHttpHooks {
     private final AgentRuntime runtime;
     private final HttpDecider decider;
     private final boolean traceparent;
+    private final ModelCalls.Prices prices;
     /** The whole calls running on this thread, innermost first (OkHttp runs a call's chain on one thread). */
     private final ThreadLocal<WholeCall> calls = new ThreadLocal<>();
 
-    OkHttpGuard(AgentRuntime runtime, boolean traceparent) {
+    OkHttpGuard(AgentRuntime runtime, boolean traceparent, ModelCalls.Prices prices) {
         this.runtime = runtime;
-        this.decider = new HttpDecider(runtime);
+        this.decider = new HttpDecider(runtime, prices);
         this.traceparent = traceparent;
+        this.prices = prices;
     }
 
     /** The scope of a whole call: the chain's step at index 0; {@code outer}, the call it runs inside of. */
@@ -117,7 +123,7 @@ final class OkHttpGuard extends OkHttpHooks {
             hops.request = request;
             RequestApi api = REQUESTS.get(request.getClass());
             IOException block = decider.decide(hops, CLIENT, api.method(request), api.uri(request),
-                    api.bodySize(request));
+                    api.bodySize(request), () -> api.modelBody(request));
             if (block != null) {
                 hops.blockedMessage = block.getMessage();
                 return block;
@@ -184,7 +190,14 @@ final class OkHttpGuard extends OkHttpHooks {
         }
         ResponseApi api = RESPONSES.get(response.getClass());
         call.protocolVersion = api.protocolVersion(response);
-        call.end(System.nanoTime(), api.code(response), null);
+        int code = api.code(response);
+        if (call.modelRequest != null && code >= 200 && code < 300 && !call.modelRequest.stream()) {
+            byte[] body = api.peekModelBody(response);
+            if (body != null) {
+                ModelCalls.usage(call, body, body.length, prices.get());
+            }
+        }
+        call.end(System.nanoTime(), code, null);
         runtime.record(call);
     }
 
@@ -199,6 +212,12 @@ final class OkHttpGuard extends OkHttpHooks {
         final Method newBuilder;
         final Method builderHeader;
         final Method build;
+        /** {@code RequestBody.isOneShot()}, {@code isDuplex()}, {@code writeTo(BufferedSink)}; {@code okio.Buffer}. */
+        final Method isOneShot;
+        final Method isDuplex;
+        final Method writeTo;
+        final java.lang.reflect.Constructor<?> newBuffer;
+        final Method readByteArray;
 
         RequestApi(Class<?> request) {
             try {
@@ -213,6 +232,58 @@ final class OkHttpGuard extends OkHttpHooks {
                 build = newBuilder.getReturnType().getMethod("build");
             } catch (NoSuchMethodException e) {
                 throw new IllegalStateException("not an OkHttp request this agent knows: " + request, e);
+            }
+            Method oneShot = null;
+            Method duplex = null;
+            Method write = null;
+            java.lang.reflect.Constructor<?> buffer = null;
+            Method read = null;
+            try {
+                Class<?> requestBody = body.getReturnType();
+                ClassLoader loader = requestBody.getClassLoader();
+                Class<?> sink = Class.forName("okio.BufferedSink", false, loader);
+                Class<?> okioBuffer = Class.forName("okio.Buffer", false, loader);
+                oneShot = requestBody.getMethod("isOneShot");
+                duplex = requestBody.getMethod("isDuplex");
+                write = requestBody.getMethod("writeTo", sink);
+                buffer = okioBuffer.getConstructor();
+                read = okioBuffer.getMethod("readByteArray");
+            } catch (ReflectiveOperationException | LinkageError e) {
+                // an OkHttp without them (3.x): model requests are decided on their path only
+            }
+            isOneShot = oneShot;
+            isDuplex = duplex;
+            writeTo = write;
+            newBuffer = buffer;
+            readByteArray = read;
+        }
+
+        /**
+         * The bytes a model request's body will send, when they can be had without consuming anything: a body of
+         * known length of at most {@link ModelCalls#REQUEST_CAP} that is neither one-shot nor duplex, which OkHttp's
+         * contract lets be written more than once ({@code RequestBody.create} of a string, bytes, a file, and
+         * Retrofit's/the SDKs' JSON bodies), written here into an okio {@code Buffer} in the application's loader.
+         * Else (streamed, one-shot, duplex, unknown length, too large, or writing failed) null.
+         */
+        HttpGuard.Body modelBody(Object request) {
+            if (writeTo == null) {
+                return null;
+            }
+            try {
+                Object b = body.invoke(request);
+                if (b == null || (Boolean) isOneShot.invoke(b) || (Boolean) isDuplex.invoke(b)) {
+                    return null;
+                }
+                long length = (Long) contentLength.invoke(b);
+                if (length < 0 || length > ModelCalls.REQUEST_CAP) {
+                    return null;
+                }
+                Object buffer = newBuffer.newInstance();
+                writeTo.invoke(b, buffer);
+                byte[] bytes = (byte[]) readByteArray.invoke(buffer);
+                return bytes.length == length ? new HttpGuard.Body(bytes, 0, bytes.length) : null;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null; // contentLength() or writeTo() threw (an IOException of the body's own): not known
             }
         }
 
@@ -259,13 +330,62 @@ final class OkHttpGuard extends OkHttpHooks {
     private static final class ResponseApi {
         final Method code;
         final Method protocol;
+        final Method header;
+        final Method body;
+        final Method contentLength;
+        final Method networkResponse;
+        final Method peekBody;
+        final Method bytes;
 
         ResponseApi(Class<?> response) {
             try {
                 code = response.getMethod("code");
                 protocol = response.getMethod("protocol");
+                header = response.getMethod("header", String.class);
+                body = response.getMethod("body");
+                contentLength = body.getReturnType().getMethod("contentLength");
+                networkResponse = response.getMethod("networkResponse");
+                peekBody = response.getMethod("peekBody", long.class);
+                bytes = peekBody.getReturnType().getMethod("bytes");
             } catch (NoSuchMethodException e) {
                 throw new IllegalStateException("not an OkHttp response this agent knows: " + response, e);
+            }
+        }
+
+        /**
+         * A copy of a model response's body for its usage, read without consuming it ({@code Response.peekBody}: the
+         * bytes stay in the source's buffer, and the application reads all of them), or null. Only a JSON body
+         * (not {@code text/event-stream}, not NDJSON) whose length on the wire is known and at most
+         * {@link ModelCalls#RESPONSE_CAP}: the whole of it has been sent when the headers say its length, so the
+         * peek waits at most for that many bytes to arrive, which the application is about to read anyway. A body
+         * OkHttp decompresses (it asked for gzip itself) has no length of its own: the network response's
+         * {@code Content-Length} bounds what is read, and the decoded copy must fit the cap too. Never a stream,
+         * and never a body of unknown length (chunked without a length): peeking could wait for a server that is
+         * still writing.
+         */
+        byte[] peekModelBody(Object response) {
+            try {
+                String type = (String) header.invoke(response, "Content-Type");
+                if (type == null || !ModelCalls.jsonBody(type)) {
+                    return null;
+                }
+                Object b = body.invoke(response);
+                if (b == null) {
+                    return null;
+                }
+                long length = (Long) contentLength.invoke(b);
+                if (length < 0) {
+                    Object network = networkResponse.invoke(response);
+                    String wire = network == null ? null : (String) header.invoke(network, "Content-Length");
+                    length = wire == null ? -1 : Long.parseLong(wire.trim());
+                }
+                if (length < 0 || length > ModelCalls.RESPONSE_CAP) {
+                    return null;
+                }
+                byte[] copy = (byte[]) bytes.invoke(peekBody.invoke(response, (long) ModelCalls.RESPONSE_CAP + 1));
+                return copy.length <= ModelCalls.RESPONSE_CAP ? copy : null;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null; // the body failed to arrive: the application sees that when it reads it
             }
         }
 

@@ -31,7 +31,8 @@ public final class OkHttpInterceptor implements Interceptor {
 
     @Override
     public AgentBuilder install(AgentBuilder agent, AgentRuntime runtime) {
-        OkHttpHooks.install(new OkHttpGuard(runtime, Boolean.parseBoolean(runtime.setting("http.traceparent", "true"))));
+        OkHttpHooks.install(new OkHttpGuard(runtime, Boolean.parseBoolean(runtime.setting("http.traceparent", "true")),
+                ModelCalls.shared(runtime)));
         return agent
                 .type(named(CHAIN))
                 .transform((builder, type, loader, module, domain) -> builder

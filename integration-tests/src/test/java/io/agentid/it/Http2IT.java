@@ -1,0 +1,201 @@
+package io.agentid.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.agentid.it.apps.Http2App;
+import io.agentid.it.apps.OkHttpH2App;
+import io.agentid.it.support.CountingHttpServer;
+import io.agentid.it.support.Forked;
+import io.agentid.it.support.Jvms;
+import io.agentid.it.support.OtlpSink;
+import io.agentid.it.support.OtlpSink.SpanRecord;
+import io.agentid.it.support.Policies;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http2.HTTP2Cipher;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * HTTP/2 on the wire: a Jetty server on loopback speaking h2 over TLS (ALPN) and h2c (cleartext upgrade), which
+ * records each request's protocol and {@code traceparent}. In forked JVMs with agentid.jar and
+ * http-guardrails.yaml ({@code localhost} denied): the JDK {@code HttpClient}'s allowed {@code send} and
+ * {@code sendAsync} are answered over HTTP/2 ({@code response.version() == HTTP_2}, and the server saw
+ * {@code HTTP/2.0}), each decided and traced once with {@code network.protocol.version=2} and a {@code traceparent}
+ * naming its span; the denied ones never reach the server and fail with agentid's {@code IOException}
+ * ({@code sendAsync}: a future already failed). OkHttp 4 and 5 the same over h2.
+ */
+class Http2IT {
+    private static final String LOCALHOST = "agentid: blocked by rule 'no-localhost': localhost is not for agents";
+
+    @TempDir
+    static Path tmp;
+    private static CountingHttpServer certs;
+    private static Server jetty;
+    private static ServerConnector tls;
+    private static ServerConnector clear;
+    /** path → the protocol and traceparent of each request that reached the server. */
+    private static final Map<String, List<String[]>> received = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        certs = new CountingHttpServer(tmp); // for its self-signed certificate for 127.0.0.1 and localhost
+        jetty = new Server();
+        HttpConfiguration config = new HttpConfiguration();
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        secure.setSniHostCheck(false);
+        config.addCustomizer(secure);
+        HttpConnectionFactory h1 = new HttpConnectionFactory(config);
+        HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(config);
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
+        alpn.setDefaultProtocol(h1.getProtocol());
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStorePath(certs.keyStore().toString());
+        ssl.setKeyStorePassword(CountingHttpServer.STORE_PASSWORD);
+        ssl.setKeyStoreType("PKCS12");
+        ssl.setCipherComparator(HTTP2Cipher.COMPARATOR);
+        tls = new ServerConnector(jetty, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, h2, h1);
+        tls.setHost("127.0.0.1");
+        clear = new ServerConnector(jetty, new HttpConnectionFactory(config), new HTTP2CServerConnectionFactory(config));
+        clear.setHost("127.0.0.1");
+        jetty.addConnector(tls);
+        jetty.addConnector(clear);
+        jetty.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                String path = request.getHttpURI().getPath();
+                String body = Content.Source.asString(request, StandardCharsets.UTF_8);
+                String protocol = request.getConnectionMetaData().getProtocol();
+                received.computeIfAbsent(path, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                        .add(new String[] {protocol, request.getHeaders().get("traceparent")});
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
+                Content.Sink.write(response, true, "ok " + path + " " + body.length() + " " + protocol, callback);
+                return true;
+            }
+        });
+        jetty.start();
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        if (jetty != null) {
+            jetty.stop();
+        }
+        if (certs != null) {
+            certs.close();
+        }
+    }
+
+    static List<Jvms.Jvm> jvms() {
+        return Jvms.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jvms")
+    void jdkClientOverHttp2(Jvms.Jvm jvm) throws Exception {
+        received.clear();
+        try (OtlpSink sink = new OtlpSink()) {
+            Forked.Result r = fork(Forked.of(jvm, Http2App.class), sink)
+                    .args(String.valueOf(tls.getLocalPort()), String.valueOf(clear.getLocalPort()))
+                    .run().assertSucceeded();
+            assertThat(r.value("done")).as(r.toString()).isEqualTo("true");
+
+            for (String step : List.of("h2_send", "h2_async", "h2_post", "h2c_send", "h2c_async")) {
+                String path = "/" + step.replace('_', '-');
+                int bodyLength = step.equals("h2_post") ? 11 : 0;
+                // the client says HTTP/2, and so does the server
+                assertThat(r.value("step." + step)).as(step + "\n" + r)
+                        .isEqualTo("ok 200 ok " + path + " " + bodyLength + " HTTP/2.0 HTTP_2");
+                List<String[]> arrived = received.get(path);
+                assertThat(arrived).as(path).hasSize(1);
+                SpanRecord span = only(sink.spans(s -> s.attr("url.full").endsWith(path)));
+                assertThat(span.attr("agentid.decision")).isEqualTo("allow");
+                assertThat(span.attr("network.protocol.version")).as(span.toString()).isEqualTo("2");
+                assertThat(span.attr("http.response.status_code")).isEqualTo("200");
+                assertThat(span.attr("agentid.http.client")).isEqualTo("java.net.http");
+                assertThat(arrived.get(0)[1]).as(path + " traceparent")
+                        .isEqualTo("00-" + span.traceId() + "-" + span.spanId() + "-01");
+            }
+            for (String step : List.of("h2_denied", "h2_async_denied", "h2c_denied", "h2c_async_denied")) {
+                String path = "/" + step.replace('_', '-');
+                assertThat(r.value("step." + step)).as(step + "\n" + r)
+                        .isEqualTo("blocked java.io.IOException " + LOCALHOST);
+                assertThat(received.get(path)).as(path).isNull();
+                SpanRecord span = only(sink.spans(s -> s.attr("url.full").endsWith(path)));
+                assertThat(span.attr("agentid.decision")).isEqualTo("deny");
+                assertThat(span.attr("agentid.rule.id")).isEqualTo("no-localhost");
+            }
+            assertThat(r.value("future.h2_async_denied")).as("sendAsync returned a failed future").isEqualTo("failed");
+            assertThat(r.value("future.h2c_async_denied")).isEqualTo("failed");
+            assertThat(sink.spans()).as(sink.spans().toString()).hasSize(9);
+        }
+    }
+
+    static List<Arguments> okHttpCases() {
+        List<Arguments> out = new ArrayList<>();
+        for (Jvms.Jvm jvm : Jvms.all()) {
+            out.add(Arguments.of(jvm, "4"));
+            out.add(Arguments.of(jvm, "5"));
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0}, OkHttp {1}")
+    @MethodSource("okHttpCases")
+    void okHttpOverHttp2(Jvms.Jvm jvm, String version) throws Exception {
+        received.clear();
+        try (OtlpSink sink = new OtlpSink()) {
+            Forked.Result r = fork(Forked.of(jvm, OkHttpH2App.class), sink)
+                    .classPath(ModelBodiesIT.okHttpClassPath(version))
+                    .args(String.valueOf(tls.getLocalPort()))
+                    .run().assertSucceeded();
+            assertThat(r.value("step.okh2_get")).as(r.toString()).isEqualTo("ok 200 ok /okh2-get 0 HTTP/2.0 h2");
+            assertThat(received.get("/okh2-get")).hasSize(1);
+            SpanRecord span = only(sink.spans(s -> s.attr("url.full").endsWith("/okh2-get")));
+            assertThat(span.attr("network.protocol.version")).isEqualTo("2");
+            assertThat(received.get("/okh2-get").get(0)[1])
+                    .isEqualTo("00-" + span.traceId() + "-" + span.spanId() + "-01");
+            assertThat(r.value("step.okh2_denied")).isEqualTo("blocked java.io.IOException " + LOCALHOST);
+            assertThat(received.get("/okh2-denied")).isNull();
+            assertThat(only(sink.spans(s -> s.attr("url.full").endsWith("/okh2-denied"))).attr("agentid.decision"))
+                    .isEqualTo("deny");
+        }
+    }
+
+    private static Forked fork(Forked f, OtlpSink sink) {
+        return f.agent("policy=" + Policies.path("http-guardrails.yaml") + ",agent.id=h2-agent")
+                .jvmArg("-Djavax.net.ssl.trustStore=" + certs.trustStore())
+                .jvmArg("-Djavax.net.ssl.trustStorePassword=" + CountingHttpServer.STORE_PASSWORD)
+                .jvmArg("-Djavax.net.ssl.trustStoreType=PKCS12")
+                .exportTo(sink);
+    }
+
+    private static <T> T only(List<T> items) {
+        assertThat(items).hasSize(1);
+        return items.get(0);
+    }
+}

@@ -1,0 +1,263 @@
+package io.agentid.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.agentid.genai.ModelRequest;
+import io.agentid.genai.ModelRequests;
+import io.agentid.genai.ModelResponses;
+import io.agentid.genai.PriceTable;
+import io.agentid.genai.Pricing;
+import io.agentid.genai.Usage;
+import io.agentid.it.apps.ApacheModelApp;
+import io.agentid.it.apps.ModelBodiesApp;
+import io.agentid.it.apps.OkHttpModelApp;
+import io.agentid.it.support.Forked;
+import io.agentid.it.support.Jvms;
+import io.agentid.it.support.OtlpSink;
+import io.agentid.it.support.OtlpSink.SpanRecord;
+import io.agentid.it.support.Policies;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Model calls through OkHttp 4 and 5 and Apache HttpClient 5 and 4 classic, in forked JVMs with agentid.jar and
+ * model-calls.yaml (deny a call estimated above $0.50; deny models other than gpt-4o-mini and o1), against a scripted
+ * OpenAI-compatible server on loopback ({@link ModelBodiesApp} names the steps). Proves that agentid reads a
+ * replayable request body before it is sent: the cheap call is priced (model, estimated input tokens, the estimate
+ * genai's own {@link Pricing} gives) and goes out with its body intact, the expensive one is denied by
+ * {@code cost_usd} and never reaches the server; that the usage and actual cost of a JSON response (plain, and
+ * gzipped where the client decodes above agentid's hook) are recorded while the application reads exactly the bytes
+ * the server sent; and what is not covered: a one-shot or non-repeatable body is decided on its path only (the
+ * expensive model goes out, cost unknown), a server-sent-events stream's usage is not read, and neither is a gzipped
+ * answer on HttpClient 4 (decoded below agentid's hook, length unknown).
+ */
+class ModelBodiesIT {
+    static final String RESPONSE = ModelCallsIT.RESPONSE;
+    static final String STREAM = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini\","
+            + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"2, 3, 5.\"}}]}\n\n"
+            + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini\",\"choices\":[],"
+            + "\"usage\":{\"prompt_tokens\":31,\"completion_tokens\":12,\"total_tokens\":43}}\n\n"
+            + "data: [DONE]\n\n";
+    private static final String EXPENSIVE = "agentid: blocked by rule 'no-expensive-calls': a single model call may not"
+            + " cost more than $0.50";
+    private static final String DISALLOWED = "agentid: blocked by rule 'small-models-only': agents use small models";
+
+    private static HttpServer server;
+    private static final Map<String, Integer> counts = new ConcurrentHashMap<>();
+    private static final Map<String, String> bodies = new ConcurrentHashMap<>();
+    private static final Map<String, Boolean> gzipped = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void startServer() throws IOException {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ModelBodiesIT::answer);
+        server.start();
+    }
+
+    private static void answer(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            bodies.put(path, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            counts.merge(path, 1, Integer::sum);
+            byte[] answer;
+            if (path.contains("_stream/")) {
+                answer = STREAM.getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            } else {
+                answer = RESPONSE.getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                String accepts = exchange.getRequestHeaders().getFirst("Accept-Encoding");
+                if (path.contains("_gzip_") && accepts != null && accepts.contains("gzip")) {
+                    ByteArrayOutputStream z = new ByteArrayOutputStream();
+                    try (GZIPOutputStream out = new GZIPOutputStream(z)) {
+                        out.write(answer);
+                    }
+                    answer = z.toByteArray();
+                    exchange.getResponseHeaders().add("Content-Encoding", "gzip");
+                    gzipped.put(path, true);
+                }
+            }
+            exchange.sendResponseHeaders(200, answer.length); // a Content-Length
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    /** Every JVM × OkHttp 4, OkHttp 5, HttpClient 5, HttpClient 4. */
+    static List<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        for (Jvms.Jvm jvm : Jvms.all()) {
+            for (String client : List.of("okhttp4", "okhttp5", "apache5", "apache4")) {
+                out.add(Arguments.of(jvm, client));
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("cases")
+    void pricesBodiesAndRecordsUsage(Jvms.Jvm jvm, String client) throws Exception {
+        boolean ok = client.startsWith("okhttp");
+        String prefix = ok ? "ok_" : client.equals("apache5") ? "ap5_" : "ap4_";
+        String clientAttr = ok ? "okhttp" : client.equals("apache5") ? "apache-httpclient" : "apache-httpclient-4";
+        counts.clear();
+        bodies.clear();
+        gzipped.clear();
+        try (OtlpSink sink = new OtlpSink()) {
+            Forked f = Forked.of(jvm, ok ? OkHttpModelApp.class : ApacheModelApp.class)
+                    .agent("policy=" + Policies.path("model-calls.yaml") + ",agent.id=model-agent")
+                    .exportTo(sink);
+            if (ok) {
+                f.classPath(okHttpClassPath(client.substring(6))).args(String.valueOf(server.getAddress().getPort()));
+            } else {
+                f.args(String.valueOf(server.getAddress().getPort()), client.substring(6));
+            }
+            Forked.Result r = f.run().assertSucceeded();
+            assertThat(r.value("done")).as(r.toString()).isEqualTo("true");
+
+            // the calls that went out, once each, with the body the application gave, and the application read
+            // exactly what the server sent (decoded, for gzip)
+            for (String step : List.of("cheap", "async_cheap", "gzip_cheap", "stream", "oneshot")) {
+                String name = prefix + step;
+                String path = ModelBodiesApp.path(name);
+                String sent = step.equals("stream") ? STREAM : RESPONSE;
+                assertThat(r.value("step." + name)).as(name + "\n" + r)
+                        .isEqualTo("ok 200 " + b64(sent.getBytes(StandardCharsets.UTF_8)));
+                assertThat(counts.get(path)).as(name).isEqualTo(1);
+                assertThat(bodies.get(path)).as(name).isEqualTo(body(step));
+            }
+            assertThat(gzipped.get(ModelBodiesApp.path(prefix + "gzip_cheap"))).as("the answer was gzipped").isTrue();
+
+            // the expensive call and the disallowed model never left
+            assertThat(r.value("step." + prefix + "expensive")).as(r.toString())
+                    .isEqualTo("blocked java.io.IOException " + EXPENSIVE);
+            assertThat(r.value("step." + prefix + "disallowed")).as(r.toString())
+                    .isEqualTo("blocked java.io.IOException " + DISALLOWED);
+            assertThat(counts.get(ModelBodiesApp.path(prefix + "expensive"))).isNull();
+            assertThat(counts.get(ModelBodiesApp.path(prefix + "disallowed"))).isNull();
+
+            List<SpanRecord> spans = sink.spans();
+            assertThat(spans).as(spans.toString()).hasSize(ModelBodiesApp.STEPS.length)
+                    .allSatisfy(s -> assertThat(s.attr("agentid.http.client")).isEqualTo(clientAttr));
+
+            // priced before it was sent, and its usage read from the JSON answer
+            boolean gzipUsage = !client.equals("apache4"); // HttpClient 4 decodes below agentid's hook
+            for (String step : List.of("cheap", "async_cheap", "gzip_cheap")) {
+                SpanRecord s = span(sink, prefix + step);
+                assertPriced(s, prefix + step, "gpt-4o-mini", 50);
+                assertThat(s.attr("agentid.decision")).isEqualTo("allow");
+                if (!step.equals("gzip_cheap") || gzipUsage) {
+                    assertUsage(s);
+                } else {
+                    assertThat(s.attr("gen_ai.usage.input_tokens")).as(s.toString()).isNull();
+                }
+            }
+            SpanRecord expensive = span(sink, prefix + "expensive");
+            assertThat(expensive.attr("agentid.decision")).isEqualTo("deny");
+            assertThat(expensive.attr("agentid.rule.id")).isEqualTo("no-expensive-calls");
+            assertPriced(expensive, prefix + "expensive", "o1", 100000);
+            assertThat(Double.parseDouble(expensive.attr("agentid.cost.estimate_usd"))).isGreaterThan(0.50);
+            SpanRecord disallowed = span(sink, prefix + "disallowed");
+            assertThat(disallowed.attr("agentid.rule.id")).isEqualTo("small-models-only");
+            assertThat(disallowed.attr("gen_ai.request.model")).isEqualTo("gpt-4o");
+
+            // a stream is priced, but its usage is not read (agentid never waits on a stream)
+            SpanRecord stream = span(sink, prefix + "stream");
+            assertPriced(stream, prefix + "stream", "gpt-4o-mini", 50);
+            assertThat(stream.attr("gen_ai.request.stream")).isEqualTo("true");
+            assertThat(stream.attr("gen_ai.usage.input_tokens")).as(stream.toString()).isNull();
+            // a body agentid may not read first: decided on its path only, so the expensive model went out
+            SpanRecord oneShot = span(sink, prefix + "oneshot");
+            assertThat(oneShot.attr("agentid.decision")).isEqualTo("allow");
+            assertThat(oneShot.attr("gen_ai.operation.name")).isEqualTo("chat");
+            assertThat(oneShot.attr("gen_ai.request.model")).isNull();
+            assertThat(oneShot.attr("agentid.cost.estimate_usd")).isNull();
+        }
+    }
+
+    private static void assertPriced(SpanRecord s, String name, String model, int maxTokens) {
+        String step = name.substring(name.indexOf('_') + 1);
+        ModelRequest expected = ModelRequests.recognise("POST", "127.0.0.1", ModelBodiesApp.path(name),
+                body(step).getBytes(StandardCharsets.UTF_8));
+        assertThat(s.attr("gen_ai.provider.name")).as(s.toString()).isEqualTo("openai");
+        assertThat(s.attr("gen_ai.request.model")).as(s.toString()).isEqualTo(model);
+        assertThat(s.attr("gen_ai.request.max_tokens")).isEqualTo(String.valueOf(maxTokens));
+        assertThat(Long.parseLong(s.attr("agentid.gen_ai.input_tokens_estimate"))).isPositive()
+                .isEqualTo(expected.inputTokens());
+        assertThat(Double.parseDouble(s.attr("agentid.cost.estimate_usd"))).as(s.toString())
+                .isCloseTo(Pricing.estimate(expected, PriceTable.shipped()).usd(), within(1e-12));
+    }
+
+    private static void assertUsage(SpanRecord s) {
+        Usage usage = ModelResponses.usage(ModelRequest.Api.OPENAI_CHAT_COMPLETIONS,
+                RESPONSE.getBytes(StandardCharsets.UTF_8));
+        assertThat(s.attr("gen_ai.usage.input_tokens")).as(s.toString()).isEqualTo("31");
+        assertThat(s.attr("gen_ai.usage.output_tokens")).isEqualTo("12");
+        assertThat(Double.parseDouble(s.attr("agentid.cost.actual_usd")))
+                .isCloseTo(Pricing.actual("gpt-4o-mini", usage, PriceTable.shipped()), within(1e-12));
+    }
+
+    private static String body(String step) {
+        for (String[] s : ModelBodiesApp.STEPS) {
+            if (s[0].equals(step)) {
+                return ModelBodiesApp.body(s[0], s[1], Integer.parseInt(s[2]));
+            }
+        }
+        throw new IllegalArgumentException(step);
+    }
+
+    private static SpanRecord span(OtlpSink sink, String name) {
+        List<SpanRecord> spans = sink.spans(s -> s.attr("url.full").endsWith(ModelBodiesApp.path(name)));
+        assertThat(spans).as(name).hasSize(1);
+        return spans.get(0);
+    }
+
+    private static String b64(byte[] b) {
+        return Base64.getEncoder().encodeToString(b);
+    }
+
+    /** This module's test classes and the jars of one OkHttp version ({@code -Dagentid.it.okhttp}), nothing else. */
+    static String okHttpClassPath(String version) throws Exception {
+        String spec = System.getProperty("agentid.it.okhttp", "4:target/okhttp4,5:target/okhttp5");
+        for (String part : spec.split(",")) {
+            int colon = part.indexOf(':');
+            if (part.substring(0, colon).trim().equals(version)) {
+                Path dir = Path.of(part.substring(colon + 1).trim());
+                assertThat(Files.isDirectory(dir)).as(dir + " (run the build: it copies the OkHttp jars)").isTrue();
+                Path classes = Path.of(OkHttpModelApp.class.getProtectionDomain().getCodeSource().getLocation()
+                        .toURI());
+                return classes + File.pathSeparator + dir.toAbsolutePath() + File.separator + "*";
+            }
+        }
+        throw new IllegalStateException("agentid.it.okhttp names no OkHttp " + version + ": " + spec);
+    }
+}
