@@ -1,10 +1,12 @@
 package io.agentid.interceptors.http;
 
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import io.agentid.bootstrap.ApacheAsyncHooks;
 import io.agentid.bootstrap.ApacheHttpHooks;
 import io.agentid.runtime.AgentRuntime;
 import io.agentid.runtime.Interceptor;
@@ -14,18 +16,25 @@ import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * Apache HttpClient 5 and 4 classic ({@code CloseableHttpClient} from {@code HttpClients}/{@code HttpClientBuilder}),
- * matched by name in whichever loader defines it. See {@link ApacheHttpGuard} for what one request is.
+ * Apache HttpClient 5 and 4 classic ({@code CloseableHttpClient} from {@code HttpClients}/{@code HttpClientBuilder})
+ * and 5 async ({@code CloseableHttpAsyncClient} from {@code HttpAsyncClients}), matched by name in whichever loader
+ * defines it. See {@link ApacheHttpGuard} and {@link ApacheAsyncGuard} for what one request is.
  */
 public final class ApacheHttpInterceptor implements Interceptor {
     static final String CLIENT = "org.apache.hc.client5.http.impl.classic.InternalHttpClient";
     static final String RETRY = "org.apache.hc.client5.http.impl.classic.HttpRequestRetryExec";
     static final String PROTOCOL = "org.apache.hc.client5.http.impl.classic.ProtocolExec";
+    static final String ASYNC_RETRY = "org.apache.hc.client5.http.impl.async.AsyncHttpRequestRetryExec";
+    static final String ASYNC_PROTOCOL = "org.apache.hc.client5.http.impl.async.AsyncProtocolExec";
+    static final String SESSION_REQUEST = "org.apache.hc.core5.reactor.IOSessionRequest";
+    static final String REACTOR = "org.apache.hc.core5.reactor.SingleCoreIOReactor";
     static final String CLIENT_4 = "org.apache.http.impl.client.InternalHttpClient";
     static final String RETRY_4 = "org.apache.http.impl.execchain.RetryExec";
     static final String PROTOCOL_4 = "org.apache.http.impl.execchain.ProtocolExec";
     private static final ElementMatcher.Junction<MethodDescription> EXECUTE_4 = named("execute")
             .and(takesArguments(4)).and(takesArgument(0, named("org.apache.http.conn.routing.HttpRoute")));
+    private static final ElementMatcher.Junction<MethodDescription> ASYNC_EXECUTE = named("execute")
+            .and(takesArguments(5)).and(takesArgument(2, named("org.apache.hc.client5.http.async.AsyncExecChain$Scope")));
     private static final ElementMatcher.Junction<MethodDescription> EXECUTE = named("execute").and(takesArguments(3))
             .and(takesArgument(1, named("org.apache.hc.client5.http.classic.ExecChain$Scope")));
 
@@ -36,8 +45,9 @@ public final class ApacheHttpInterceptor implements Interceptor {
 
     @Override
     public AgentBuilder install(AgentBuilder agent, AgentRuntime runtime) {
-        ApacheHttpHooks.install(new ApacheHttpGuard(runtime,
-                Boolean.parseBoolean(runtime.setting("http.traceparent", "true"))));
+        boolean traceparent = Boolean.parseBoolean(runtime.setting("http.traceparent", "true"));
+        ApacheHttpHooks.install(new ApacheHttpGuard(runtime, traceparent));
+        ApacheAsyncHooks.install(new ApacheAsyncGuard(runtime, traceparent));
         return agent
                 .type(named(CLIENT))
                 .transform((builder, type, loader, module, domain) -> builder
@@ -53,6 +63,19 @@ public final class ApacheHttpInterceptor implements Interceptor {
                         .visit(Advice.to(ApacheCallAdvice.class).on(named("doExecute").and(takesArguments(3)))))
                 .type(namedOneOf(RETRY_4, PROTOCOL_4))
                 .transform((builder, type, loader, module, domain) -> builder
-                        .visit(Advice.to(Apache4ExecAdvice.class).on(EXECUTE_4)));
+                        .visit(Advice.to(Apache4ExecAdvice.class).on(EXECUTE_4)))
+                .type(named(ASYNC_RETRY))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(Advice.to(ApacheAsyncRetryAdvice.class).on(ASYNC_EXECUTE)))
+                .type(named(ASYNC_PROTOCOL))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(Advice.to(ApacheAsyncProtocolAdvice.class).on(ASYNC_EXECUTE)))
+                .type(named(SESSION_REQUEST))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(Advice.to(ApacheSessionRequestAdvice.class).on(isConstructor())))
+                .type(named(REACTOR))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(Advice.to(ApacheReactorConnectAdvice.class).on(named("processConnectionRequest")
+                                .and(takesArguments(2)))));
     }
 }
