@@ -131,13 +131,17 @@ class ApacheAsyncHttpClientIT {
             for (int i = 0; i < ApacheAsyncHttpApp.PARALLEL; i++) {
                 assertThat(delta(before, "/aa-parallel-" + i)).isEqualTo(1);
             }
+            // a retry is an attempt of the same request: sent twice, decided and traced once
+            assertThat(r.value("step.aa_retried")).as(r.toString()).isEqualTo("ok 503");
+            assertThat(r.value("cb.aa_retried")).isEqualTo("completed 503");
+            assertThat(delta(before, "/s503/aa-retried")).isEqualTo(2);
 
             // one span per request, none from the backstop for the chain clients' connections
             int onTheWire = 0;
             for (List<String> paths : ALLOWED.values()) {
                 onTheWire += paths.size();
             }
-            int expected = onTheWire + ApacheAsyncHttpApp.PARALLEL + DENIED.size() + 1 + 2 * HOP_DENIED.size();
+            int expected = onTheWire + 1 + ApacheAsyncHttpApp.PARALLEL + DENIED.size() + 1 + 2 * HOP_DENIED.size();
             List<SpanRecord> spans = sink.spans(s -> CLIENT.equals(s.attr("agentid.http.client")));
             List<SpanRecord> others = sink.spans(s -> !CLIENT.equals(s.attr("agentid.http.client")));
             assertThat(spans).as(r + "\n" + sink.spans()).hasSize(expected);
@@ -231,6 +235,13 @@ class ApacheAsyncHttpClientIT {
                 assertThat(span.spanId()).as(path).isEqualTo(tp[2]);
                 assertThat(span.attr("http.response.status_code")).as(path).isNotNull();
             }
+
+            SpanRecord retried = only(sink.spans(s -> url(s).endsWith("/s503/aa-retried")));
+            assertThat(retried.attr("http.response.status_code")).isEqualTo("503");
+            assertThat(retried.statusCode()).isEqualTo("STATUS_CODE_ERROR");
+            List<Received> attempts = arrived.stream().filter(q -> q.path().equals("/s503/aa-retried")).toList();
+            assertThat(attempts).hasSize(2).allSatisfy(q -> assertThat(q.header("traceparent"))
+                    .isEqualTo("00-" + retried.traceId() + "-" + retried.spanId() + "-01"));
 
             // the minimal client has no exec chain: not intercepted; the backstop decides its connection, on the
             // I/O reactor's thread, and it never reaches the server

@@ -88,6 +88,8 @@ public final class ApacheAsyncHttpApp {
                     .setHeader("X-Api-Key", "xkey-secret-value").build());
             step("aa_own_traceparent", client, SimpleRequestBuilder.get(http + "/aa-own-tp")
                     .setHeader("traceparent", OWN_TRACEPARENT).build());
+            // answered 503 and retried once by the default strategy: one request, one decision, one span
+            step("aa_retried", client, SimpleRequestBuilder.get(http + "/s503/aa-retried").build());
             parallel(client, http);
             step("aa_minimal_denied", minimal, SimpleRequestBuilder.get(httpLocal + "/aa-minimal-denied").build());
         }
