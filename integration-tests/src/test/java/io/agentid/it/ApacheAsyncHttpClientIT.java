@@ -2,6 +2,7 @@ package io.agentid.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.agentid.it.apps.ApacheAsync4App;
 import io.agentid.it.apps.ApacheAsyncHttpApp;
 import io.agentid.it.support.CountingHttpServer;
 import io.agentid.it.support.CountingHttpServer.Received;
@@ -253,6 +254,39 @@ class ApacheAsyncHttpClientIT {
                 assertThat(s.attr("server.address")).isEqualTo("localhost");
                 assertThat(s.attr("agentid.decision")).isEqualTo("deny");
             });
+        }
+    }
+
+    /**
+     * HttpAsyncClient 4 is not intercepted: its I/O reactor's connects (HttpCore NIO) are decided by the backstop,
+     * by destination, on the reactor's thread: the denied one never reaches the server, the allowed one is one
+     * {@code CONNECT} span.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jvms")
+    void backstopDecidesHttpAsyncClient4(Jvms.Jvm jvm) throws Exception {
+        Map<String, Integer> before = server.counts();
+        try (OtlpSink sink = new OtlpSink()) {
+            Forked.Result r = Forked.of(jvm, ApacheAsync4App.class)
+                    .agent("policy=" + Policies.path("http-guardrails.yaml") + ",agent.id=a4-agent")
+                    .exportTo(sink)
+                    .args(String.valueOf(server.httpPort()))
+                    .run().assertSucceeded();
+            assertThat(r.value("done")).as(r.toString()).isEqualTo("true");
+            assertThat(r.value("step.a4_get")).as(r.toString()).isEqualTo("ok 200 ok /a4-get 0");
+            assertThat(r.value("step.a4_denied")).as(r.toString()).startsWith("blocked ").endsWith(LOCALHOST);
+            assertThat(delta(before, "/a4-get")).isEqualTo(1);
+            assertThat(delta(before, "/a4-denied")).isZero();
+            List<SpanRecord> spans = sink.spans();
+            assertThat(spans).as(spans.toString()).isNotEmpty().allSatisfy(s -> {
+                assertThat(s.attr("agentid.http.client")).isEqualTo("socket");
+                assertThat(s.attr("agentid.agent.id")).isEqualTo("a4-agent");
+            });
+            SpanRecord allowed = only(sink.spans(s -> "allow".equals(s.attr("agentid.decision"))));
+            assertThat(allowed.attr("server.address")).isEqualTo("127.0.0.1");
+            assertThat(allowed.attr("server.port")).isEqualTo(String.valueOf(server.httpPort()));
+            assertThat(sink.spans(s -> "deny".equals(s.attr("agentid.decision")))).isNotEmpty()
+                    .allSatisfy(s -> assertThat(s.attr("server.address")).isEqualTo("localhost"));
         }
     }
 

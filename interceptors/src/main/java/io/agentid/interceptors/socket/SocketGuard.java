@@ -42,7 +42,10 @@ final class SocketGuard extends SocketHooks {
         }
         if (Boolean.parseBoolean(runtime.setting("interceptor.apache-httpclient.enabled", "true"))) {
             p.add("org.apache.hc.client5.");
-            p.add("org.apache.http.impl.");
+            // HttpClient 4 classic's exec chain (its connects run under MainClientExec), not all of
+            // org.apache.http.impl: HttpCore NIO's reactor (org.apache.http.impl.nio.reactor), which HttpAsyncClient 4
+            // connects through and which no interceptor decides, stays the backstop's
+            p.add("org.apache.http.impl.execchain.");
         }
         this.decidedClients = p.toArray(new String[0]);
     }
