@@ -258,35 +258,140 @@ class ApacheAsyncHttpClientIT {
     }
 
     /**
-     * HttpAsyncClient 4 is not intercepted: its I/O reactor's connects (HttpCore NIO) are decided by the backstop,
-     * by destination, on the reactor's thread: the denied one never reaches the server, the allowed one is one
-     * {@code CONNECT} span.
+     * HttpAsyncClient 4 ({@link ApacheAsync4App}): the same guarantees as for 5 (decided at
+     * {@code MainClientExec.prepareRequest}, per request of the exchange, before its connection is asked for); the
+     * backstop does not decide their connections again (HttpCore NIO's reactor connects are marked).
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("jvms")
-    void backstopDecidesHttpAsyncClient4(Jvms.Jvm jvm) throws Exception {
+    void guardsHttpAsyncClient4(Jvms.Jvm jvm) throws Exception {
+        String client = "apache-httpclient-4-async";
         Map<String, Integer> before = server.counts();
+        int seenBefore = server.received().size();
         try (OtlpSink sink = new OtlpSink()) {
             Forked.Result r = Forked.of(jvm, ApacheAsync4App.class)
                     .agent("policy=" + Policies.path("http-guardrails.yaml") + ",agent.id=a4-agent")
+                    .jvmArg("-Djavax.net.ssl.trustStore=" + server.trustStore())
+                    .jvmArg("-Djavax.net.ssl.trustStorePassword=" + CountingHttpServer.STORE_PASSWORD)
+                    .jvmArg("-Djavax.net.ssl.trustStoreType=PKCS12")
                     .exportTo(sink)
-                    .args(String.valueOf(server.httpPort()))
+                    .args(String.valueOf(server.httpPort()), String.valueOf(server.httpsPort()))
                     .run().assertSucceeded();
             assertThat(r.value("done")).as(r.toString()).isEqualTo("true");
-            assertThat(r.value("step.a4_get")).as(r.toString()).isEqualTo("ok 200 ok /a4-get 0");
-            assertThat(r.value("step.a4_denied")).as(r.toString()).startsWith("blocked ").endsWith(LOCALHOST);
-            assertThat(delta(before, "/a4-get")).isEqualTo(1);
-            assertThat(delta(before, "/a4-denied")).isZero();
-            List<SpanRecord> spans = sink.spans();
-            assertThat(spans).as(spans.toString()).isNotEmpty().allSatisfy(s -> {
-                assertThat(s.attr("agentid.http.client")).isEqualTo("socket");
+            Map<String, List<String>> allowed = Map.of(
+                    "a4_get", List.of("/a4-get"),
+                    "a4_post", List.of("/a4-post"),
+                    "a4_redirect_allowed", List.of("/r/a4-redirect-allowed", "/a4-landing-allowed"),
+                    "a4_https", List.of("/a4-https"),
+                    "a4_secret", List.of("/a4-secret"),
+                    "a4_own_traceparent", List.of("/a4-own-tp"));
+            List<String> denied = List.of("a4_denied", "a4_post_denied", "a4_https_denied", "a4_host_header",
+                    "a4_proxy_denied");
+            for (Map.Entry<String, List<String>> e : allowed.entrySet()) {
+                assertThat(r.value("step." + e.getKey())).as(e.getKey() + "\n" + r).startsWith("ok 200 ok ");
+                assertThat(r.value("cb." + e.getKey())).as(e.getKey()).isEqualTo("completed 200");
+                for (String path : e.getValue()) {
+                    assertThat(delta(before, path)).as(path + "\n" + r).isEqualTo(1);
+                }
+            }
+            assertThat(r.value("step.a4_post")).isEqualTo("ok 200 ok /a4-post 11");
+            assertThat(r.value("step.a4_parallel")).as(r.toString()).isEqualTo("ok 200 200 200 200");
+            for (String step : denied) {
+                assertThat(r.value("step." + step)).as(step + "\n" + r).isEqualTo("blocked java.io.IOException " + LOCALHOST);
+                assertThat(r.value("cb." + step)).as(step + "\n" + r).isEqualTo("failed java.io.IOException " + LOCALHOST);
+                assertThat(Long.parseLong(r.value("ms." + step))).as(step + " took").isLessThan(1000);
+            }
+            for (String path : List.of("/a4-denied", "/a4-post-denied", "/a4-https-denied", "/a4-host-header",
+                    "/a4-proxy-denied", "/a4-delete", "/a4-landing-denied")) {
+                assertThat(delta(before, path)).as(path).isZero();
+            }
+            assertThat(r.value("step.a4_delete_denied")).isEqualTo("blocked java.io.IOException " + DELETES);
+            assertThat(r.value("cb.a4_delete_denied")).isEqualTo("failed java.io.IOException " + DELETES);
+            assertThat(r.value("step.a4_redirect_denied")).as(r.toString())
+                    .isEqualTo("blocked java.io.IOException " + LOCALHOST);
+            assertThat(r.value("cb.a4_redirect_denied")).isEqualTo("failed java.io.IOException " + LOCALHOST);
+            assertThat(delta(before, "/r/a4-redirect-denied")).isEqualTo(1);
+
+            int onTheWire = 0;
+            for (List<String> paths : allowed.values()) {
+                onTheWire += paths.size();
+            }
+            int expected = onTheWire + ApacheAsync4App.PARALLEL + denied.size() + 1 + 2;
+            List<SpanRecord> spans = sink.spans(s -> client.equals(s.attr("agentid.http.client")));
+            assertThat(spans).as(r + "\n" + sink.spans()).hasSize(expected);
+            assertThat(spans).allSatisfy(s -> {
+                assertThat(s.kind()).isEqualTo("SPAN_KIND_CLIENT");
                 assertThat(s.attr("agentid.agent.id")).isEqualTo("a4-agent");
+                assertThat(s.attr("url.full")).startsWith(s.attr("url.scheme") + "://");
             });
-            SpanRecord allowed = only(sink.spans(s -> "allow".equals(s.attr("agentid.decision"))));
-            assertThat(allowed.attr("server.address")).isEqualTo("127.0.0.1");
-            assertThat(allowed.attr("server.port")).isEqualTo(String.valueOf(server.httpPort()));
-            assertThat(sink.spans(s -> "deny".equals(s.attr("agentid.decision")))).isNotEmpty()
-                    .allSatisfy(s -> assertThat(s.attr("server.address")).isEqualTo("localhost"));
+            SpanRecord post = only(sink.spans(s -> url(s).endsWith("/a4-post")));
+            assertThat(post.name()).isEqualTo("POST");
+            assertThat(post.attr("url.full")).isEqualTo("http://127.0.0.1:" + server.httpPort() + "/a4-post");
+            assertThat(post.attr("server.address")).isEqualTo("127.0.0.1");
+            assertThat(post.attr("server.port")).isEqualTo(String.valueOf(server.httpPort()));
+            assertThat(post.attr("http.request.body.size")).isEqualTo("11");
+            assertThat(post.attr("http.response.status_code")).isEqualTo("200");
+            assertThat(post.attr("network.protocol.version")).isEqualTo("1.1");
+            SpanRecord tls = only(sink.spans(s -> url(s).endsWith("/a4-https")));
+            assertThat(tls.attr("url.scheme")).isEqualTo("https");
+            assertThat(tls.attr("http.response.status_code")).isEqualTo("200");
+            SpanRecord deny = only(sink.spans(s -> url(s).endsWith("/a4-denied")));
+            assertThat(deny.attr("agentid.decision")).isEqualTo("deny");
+            assertThat(deny.attr("server.address")).isEqualTo("localhost");
+            assertThat(deny.events()).containsExactly("agentid.blocked");
+            assertThat(only(sink.spans(s -> url(s).endsWith("/a4-proxy-denied"))).attr("server.address"))
+                    .isEqualTo("localhost");
+            SpanRecord first = only(sink.spans(s -> url(s).contains("/r/a4-redirect-denied?")));
+            SpanRecord hop = only(sink.spans(s -> url(s).endsWith("/a4-landing-denied")));
+            assertThat(first.attr("agentid.decision")).isEqualTo("allow");
+            assertThat(first.attr("http.response.status_code")).isEqualTo("302");
+            assertThat(hop.attr("agentid.decision")).isEqualTo("deny");
+            assertThat(hop.attr("http.request.resend_count")).isEqualTo("1");
+            assertThat(hop.traceId()).isEqualTo(first.traceId());
+            SpanRecord landing = only(sink.spans(s -> url(s).endsWith("/a4-landing-allowed")));
+            assertThat(landing.attr("http.response.status_code")).isEqualTo("200");
+            assertThat(only(sink.spans(s -> url(s).contains("/r/a4-redirect-allowed?")))
+                    .attr("http.response.status_code")).isEqualTo("302");
+
+            assertThat(only(sink.spans(s -> url(s).contains("/a4-secret"))).attr("url.full"))
+                    .isEqualTo("http://127.0.0.1:" + server.httpPort()
+                            + "/a4-secret?api_key=REDACTED&q=1&X-Amz-Signature=REDACTED");
+            String exported = new String(sink.rawBytes(), StandardCharsets.ISO_8859_1);
+            for (String secret : List.of("secret-a4-key", "secret-a4-sig", "auth-secret-value", "cookie-secret-value",
+                    "xkey-secret-value")) {
+                assertThat(exported).as(secret).doesNotContain(secret);
+            }
+            List<Received> arrived = server.received().subList(seenBefore, server.received().size());
+            assertThat(arrived).isNotEmpty().allSatisfy(req -> assertThat(req.header("traceparent"))
+                    .as(req.path()).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01"));
+            assertThat(only(arrived.stream().filter(q -> q.path().equals("/a4-own-tp")).toList())
+                    .header("traceparent")).isEqualTo(ApacheAsync4App.OWN_TRACEPARENT);
+            List<String> traced = new ArrayList<>(List.of("/a4-get", "/a4-post", "/a4-https",
+                    "/r/a4-redirect-allowed", "/a4-landing-allowed", "/r/a4-redirect-denied"));
+            for (int i = 0; i < ApacheAsync4App.PARALLEL; i++) {
+                traced.add("/a4-parallel-" + i);
+                assertThat(delta(before, "/a4-parallel-" + i)).isEqualTo(1);
+            }
+            for (String path : traced) {
+                String[] tp = only(arrived.stream().filter(q -> q.path().equals(path)).toList())
+                        .header("traceparent").split("-");
+                SpanRecord span = only(spans.stream().filter(s -> url(s).endsWith(path)
+                        || url(s).contains(path + "?")).toList());
+                assertThat(span.traceId()).as(path).isEqualTo(tp[1]);
+                assertThat(span.spanId()).as(path).isEqualTo(tp[2]);
+                assertThat(span.attr("http.response.status_code")).as(path).isNotNull();
+            }
+
+            // the backstop did not decide the connections of these requests again; it did decide the minimal
+            // client's (HttpCore NIO's reactor, on its own thread), which never reached the server
+            assertThat(r.value("step.a4_minimal_denied")).isNotEqualTo("sent");
+            assertThat(delta(before, "/a4-minimal-denied")).isZero();
+            List<SpanRecord> others = sink.spans(s -> !client.equals(s.attr("agentid.http.client")));
+            assertThat(others).as(others.toString()).isNotEmpty().allSatisfy(s -> {
+                assertThat(s.attr("agentid.http.client")).isEqualTo("socket");
+                assertThat(s.attr("server.address")).isEqualTo("localhost");
+                assertThat(s.attr("agentid.decision")).isEqualTo("deny");
+            });
         }
     }
 

@@ -172,6 +172,221 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
         return sessionRequest != null && decidedSessions.remove(sessionRequest) != null;
     }
 
+    // ---- HttpAsyncClient 4 ----
+
+    /** HttpAsyncClient 4's requests, per exchange handler. */
+    private final Map<Object, Hops> exchanges4 = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final ClassValue<Api4> APIS_4 = new ClassValue<>() {
+        @Override
+        protected Api4 computeValue(Class<?> type) {
+            return new Api4(type);
+        }
+    };
+
+    @Override
+    protected Object prepare(Object state, Object handler) throws Exception {
+        if (handler == null || AgentThread.current()) {
+            return null;
+        }
+        Api4 api = APIS_4.get(handler.getClass());
+        Object request = api.currentRequest.invoke(handler);
+        Object route = api.route.invoke(handler);
+        if (request == null || route == null) {
+            return null;
+        }
+        Hops hops = exchanges4.computeIfAbsent(handler, h -> new Hops());
+        IOException blockHop;
+        synchronized (hops) {
+            if (request == hops.request) {
+                // the same request again (an authentication resend): not a new one
+                if (hops.blockedMessage != null) {
+                    return new IOException(hops.blockedMessage);
+                }
+                addTraceparent4(api, hops, request);
+                return null;
+            }
+            HttpCall prev = hops.current;
+            if (prev != null) { // the redirect that led here
+                hops.current = null;
+                prev.end(System.nanoTime(), -1, null);
+                runtime.record(prev);
+            }
+            hops.request = request;
+            hops.blockedMessage = null;
+            boolean hop = hops.count > 0;
+            IOException block = ApacheHttpGuard.decide(decider, hops, CLIENT_4,
+                    (String) api.method.invoke(request), api.targetHost.invoke(route), api.path(request),
+                    api.bodySize(request));
+            if (block != null) {
+                hops.blockedMessage = block.getMessage();
+                if (!hop) {
+                    return block; // thrown from start(): the client fails the exchange with it
+                }
+                blockHop = block;
+            } else {
+                addTraceparent4(api, hops, request);
+                return null;
+            }
+        }
+        // a redirect hop, on the I/O reactor's thread: fail the exchange with the block (outside our lock)
+        api.failed.invoke(handler, blockHop);
+        return FAILED;
+    }
+
+    private void addTraceparent4(Api4 api, Hops hops, Object request) throws ReflectiveOperationException {
+        if (!traceparent || hops.current == null) {
+            return;
+        }
+        Object h = api.firstHeader.invoke(request, "traceparent");
+        String existing = h == null ? null : (String) api.headerValue.invoke(h);
+        if (existing != null && !existing.equals(hops.ownTraceparent)) {
+            return; // the application propagates its own context
+        }
+        hops.ownTraceparent = HttpDecider.traceparent(hops.current);
+        api.setHeader.invoke(request, "traceparent", hops.ownTraceparent);
+    }
+
+    @Override
+    protected void response(Object handler, Object response) throws Exception {
+        Hops hops = handler == null || response == null ? null : exchanges4.get(handler);
+        if (hops == null) {
+            return;
+        }
+        Api4 api = APIS_4.get(handler.getClass());
+        synchronized (hops) {
+            HttpCall call = hops.current;
+            if (call != null) {
+                call.status = (Integer) api.statusCode.invoke(api.statusLine.invoke(response));
+                Object v = api.protocolVersion.invoke(response);
+                if (v != null) {
+                    int major = (Integer) api.major.invoke(v);
+                    call.protocolVersion = major >= 2 ? Integer.toString(major) : major + "." + api.minor.invoke(v);
+                }
+            }
+        }
+    }
+
+    @Override
+    protected void completed(Object state, Object handler) throws Exception {
+        Hops hops = handler == null || state == null ? null : exchanges4.get(handler);
+        if (hops == null) {
+            return;
+        }
+        if (APIS_4.get(handler.getClass()).finalResponse(state) != null) {
+            end4(hops, null); // the exchange's last request; a redirect's ends when its next hop is decided
+        }
+    }
+
+    @Override
+    protected void failed(Object handler, Throwable cause) {
+        Hops hops = handler == null ? null : exchanges4.get(handler);
+        if (hops != null) {
+            end4(hops, cause);
+        }
+    }
+
+    private void end4(Hops hops, Throwable thrown) {
+        HttpCall call;
+        synchronized (hops) {
+            call = hops.current;
+            hops.current = null;
+        }
+        if (call != null) {
+            call.end(System.nanoTime(), -1, thrown);
+            runtime.record(call);
+        }
+    }
+
+    @Override
+    protected void sessionRequest4(Object remoteAddress) {
+        if (remoteAddress == null || AgentThread.current()) {
+            return;
+        }
+        boolean decided = StackWalker.getInstance().walk(frames -> frames.anyMatch(
+                f -> f.getClassName().equals(HANDLER_4)));
+        if (decided) {
+            io.agentid.bootstrap.SocketHooks.markDecided(remoteAddress);
+        }
+    }
+
+    static final String CLIENT_4 = "apache-httpclient-4-async";
+    /** The exchange handler of {@code InternalHttpAsyncClient} (not the minimal clients'). */
+    static final String HANDLER_4 = "org.apache.http.impl.nio.client.DefaultClientExchangeHandlerImpl";
+
+    /** HttpAsyncClient 4's and HttpCore 4's API the guard uses: the handler's package-private getters, and public interfaces. */
+    static final class Api4 extends Loaded {
+        final Method currentRequest;
+        final Method route;
+        final Method finalResponse;
+        final Method failed;
+        final Method method = method("org.apache.http.client.methods.HttpUriRequest", "getMethod");
+        final Method uri = method("org.apache.http.client.methods.HttpUriRequest", "getURI");
+        final Method firstHeader = method("org.apache.http.HttpMessage", "getFirstHeader", String.class);
+        final Method headerValue = method("org.apache.http.Header", "getValue");
+        final Method setHeader = method("org.apache.http.HttpMessage", "setHeader", String.class, String.class);
+        final Method entity = method("org.apache.http.HttpEntityEnclosingRequest", "getEntity");
+        final Method contentLength = method("org.apache.http.HttpEntity", "getContentLength");
+        final Method statusLine = method("org.apache.http.HttpResponse", "getStatusLine");
+        final Method statusCode = method("org.apache.http.StatusLine", "getStatusCode");
+        final Method protocolVersion = method("org.apache.http.HttpMessage", "getProtocolVersion");
+        final Method major = method("org.apache.http.ProtocolVersion", "getMajor");
+        final Method minor = method("org.apache.http.ProtocolVersion", "getMinor");
+        final Method targetHost = method("org.apache.http.conn.routing.HttpRoute", "getTargetHost");
+
+        Api4(Class<?> handler) {
+            super(handler.getClassLoader());
+            Class<?> base = handler;
+            while (base != null && !base.getName().equals("org.apache.http.impl.nio.client.AbstractClientExchangeHandler")) {
+                base = base.getSuperclass();
+            }
+            if (base == null) {
+                throw new IllegalStateException("not an HttpAsyncClient 4 this agent knows: " + handler.getName());
+            }
+            try {
+                currentRequest = base.getDeclaredMethod("getCurrentRequest");
+                route = base.getDeclaredMethod("getRoute");
+                failed = base.getMethod("failed", Exception.class);
+                finalResponse = Class.forName("org.apache.http.impl.nio.client.InternalState", false, loader)
+                        .getDeclaredMethod("getFinalResponse");
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("not an HttpAsyncClient 4 this agent knows", e);
+            }
+            currentRequest.setAccessible(true);
+            route.setAccessible(true);
+            finalResponse.setAccessible(true);
+            failed.setAccessible(true);
+        }
+
+        Object finalResponse(Object state) throws ReflectiveOperationException {
+            return finalResponse.invoke(state);
+        }
+
+        String path(Object request) throws ReflectiveOperationException {
+            java.net.URI u = (java.net.URI) uri.invoke(request);
+            if (u == null) {
+                return "/";
+            }
+            String p = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+            return u.getRawQuery() == null ? p : p + "?" + u.getRawQuery();
+        }
+
+        long bodySize(Object request) throws ReflectiveOperationException {
+            if (!entity.getDeclaringClass().isInstance(request)) {
+                return -1;
+            }
+            Object e = entity.invoke(request);
+            return e == null ? -1 : (Long) contentLength.invoke(e);
+        }
+
+        private Method method(String type, String name, Class<?>... params) {
+            try {
+                return Class.forName(type, false, loader).getMethod(name, params);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("not an Apache HttpClient this agent knows: no " + type + "." + name, e);
+            }
+        }
+    }
+
     /**
      * The callback an allowed request runs with: notes the response's status and protocol, ends the span when the
      * request completes or fails, and passes everything on to the callback it replaced. Nothing of ours escapes.

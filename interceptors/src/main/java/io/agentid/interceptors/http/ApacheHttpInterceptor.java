@@ -17,7 +17,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Apache HttpClient 5 and 4 classic ({@code CloseableHttpClient} from {@code HttpClients}/{@code HttpClientBuilder})
- * and 5 async ({@code CloseableHttpAsyncClient} from {@code HttpAsyncClients}), matched by name in whichever loader
+ * and async (5's {@code CloseableHttpAsyncClient} from {@code HttpAsyncClients}; HttpAsyncClient 4), matched by name in whichever loader
  * defines it. See {@link ApacheHttpGuard} and {@link ApacheAsyncGuard} for what one request is.
  */
 public final class ApacheHttpInterceptor implements Interceptor {
@@ -28,6 +28,9 @@ public final class ApacheHttpInterceptor implements Interceptor {
     static final String ASYNC_PROTOCOL = "org.apache.hc.client5.http.impl.async.AsyncProtocolExec";
     static final String SESSION_REQUEST = "org.apache.hc.core5.reactor.IOSessionRequest";
     static final String REACTOR = "org.apache.hc.core5.reactor.SingleCoreIOReactor";
+    static final String MAIN_4_ASYNC = "org.apache.http.impl.nio.client.MainClientExec";
+    static final String HANDLER_4_ASYNC = "org.apache.http.impl.nio.client.AbstractClientExchangeHandler";
+    static final String SESSION_REQUEST_4 = "org.apache.http.impl.nio.reactor.SessionRequestImpl";
     static final String CLIENT_4 = "org.apache.http.impl.client.InternalHttpClient";
     static final String RETRY_4 = "org.apache.http.impl.execchain.RetryExec";
     static final String PROTOCOL_4 = "org.apache.http.impl.execchain.ProtocolExec";
@@ -76,6 +79,20 @@ public final class ApacheHttpInterceptor implements Interceptor {
                 .type(named(REACTOR))
                 .transform((builder, type, loader, module, domain) -> builder
                         .visit(Advice.to(ApacheReactorConnectAdvice.class).on(named("processConnectionRequest")
-                                .and(takesArguments(2)))));
+                                .and(takesArguments(2)))))
+                .type(named(MAIN_4_ASYNC))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(Advice.to(Apache4PrepareAdvice.class).on(named("prepareRequest").and(takesArguments(2))))
+                        .visit(Advice.to(Apache4ResponseAdvice.class).on(named("responseReceived")
+                                .and(takesArguments(3))))
+                        .visit(Advice.to(Apache4CompletedAdvice.class).on(named("responseCompleted")
+                                .and(takesArguments(2)))))
+                .type(named(HANDLER_4_ASYNC))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(Advice.to(Apache4FailedAdvice.class).on(named("failed").and(takesArguments(1)))))
+                .type(named(SESSION_REQUEST_4))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(Advice.to(Apache4SessionRequestAdvice.class).on(isConstructor()
+                                .and(takesArguments(4)))));
     }
 }
