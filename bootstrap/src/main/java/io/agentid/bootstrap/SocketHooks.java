@@ -81,7 +81,25 @@ public abstract class SocketHooks {
         }
     }
 
+    /**
+     * {@code address} (the very {@code SocketAddress} object) is where a connection for a request an interceptor
+     * decided will be made, on another thread (an I/O reactor's): the connect to it is not decided again.
+     */
+    public static void markDecided(Object address) {
+        SocketHooks d = delegate;
+        if (d == null || address == null) {
+            return;
+        }
+        try {
+            d.decidedAddress(address);
+        } catch (Throwable t) {
+            Faults.report("socket.decided", t);
+        }
+    }
+
     protected abstract Object connect(Object remote) throws Exception;
+
+    protected abstract void decidedAddress(Object address);
 
     protected abstract void connectDone(Object scope, Throwable thrown);
 

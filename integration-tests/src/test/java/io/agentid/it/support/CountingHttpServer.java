@@ -28,7 +28,7 @@ import javax.net.ssl.SSLContext;
  * A real HTTP and HTTPS server on loopback (the JDK's {@code com.sun.net.httpserver}) that records every request
  * it receives, so a test can prove a blocked request never left the client. Every path answers {@code 200}
  * with {@code ok <path> <body bytes>}, except {@code /r/...?to=<url>}, which redirects ({@code 302}) to
- * {@code url}. The HTTPS side uses a self-signed certificate for {@code localhost} and {@code 127.0.0.1},
+ * {@code url}, and {@code /s503/...}, which answers {@code 503} with {@code Retry-After: 0}. The HTTPS side uses a self-signed certificate for {@code localhost} and {@code 127.0.0.1},
  * made with {@code keytool} when the server starts; {@link #trustStore()} is a trust store that holds it.
  */
 public final class CountingHttpServer implements AutoCloseable {
@@ -111,6 +111,12 @@ public final class CountingHttpServer implements AutoCloseable {
                 exchange.getResponseHeaders().add("Location",
                         URLDecoder.decode(query.substring(3), StandardCharsets.UTF_8));
                 exchange.sendResponseHeaders(302, -1);
+                return;
+            }
+            if (path.startsWith("/s503/")) {
+                // unavailable, retry at once: a client's automatic retry sends the same request again
+                exchange.getResponseHeaders().add("Retry-After", "0");
+                exchange.sendResponseHeaders(503, -1);
                 return;
             }
             byte[] answer = ("ok " + path + " " + body.length).getBytes(StandardCharsets.UTF_8);

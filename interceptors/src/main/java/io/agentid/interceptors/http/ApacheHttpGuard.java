@@ -110,35 +110,8 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
             }
             hops.request = key;
             hops.blockedMessage = null;
-            Object target = api.targetHost(key, route);
-            Class<?> t = target.getClass();
-            String scheme = HttpDecider.lower((String) t.getMethod("getSchemeName").invoke(target));
-            String host = (String) t.getMethod("getHostName").invoke(target);
-            int port = (Integer) t.getMethod("getPort").invoke(target);
-            int shownPort = port;
-            if (port < 0 || port == HttpDecider.defaultPort(scheme)) {
-                port = HttpDecider.defaultPort(scheme);
-                shownPort = -1;
-            }
-            String path = api.path(request);
-            String rawPath = path;
-            String rawQuery = null;
-            if (path != null && !path.startsWith("/")) {
-                // absolute form: only the path and query count, the target is the route's
-                java.net.URI uri = java.net.URI.create(path);
-                rawPath = uri.getRawPath();
-                rawQuery = uri.getRawQuery();
-            } else if (path != null) {
-                int q = path.indexOf('?');
-                if (q >= 0) {
-                    rawPath = path.substring(0, q);
-                    rawQuery = path.substring(q + 1);
-                }
-            }
-            String shownHost = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
-            String full = HttpUrls.redact(scheme, null, shownHost, shownPort, rawPath, rawQuery);
-            IOException block = decider.decide(hops, api.client, api.method(request), scheme, host, port, rawPath,
-                    full, api.bodySize(request), () -> api.modelBodyOrNull(request));
+            IOException block = decide(decider, hops, api.client, api.method(request), api.targetHost(key, route),
+                    api.path(request), api.bodySize(request), () -> api.modelBodyOrNull(request));
             if (block != null) {
                 hops.blockedMessage = block.getMessage();
                 return block;
@@ -146,6 +119,41 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
             addTraceparent(api, hops, request);
             return hops;
         }
+    }
+
+    /**
+     * Decides one request of HttpClient (5 or 4, classic or async) to {@code target} (the route's target
+     * {@code HttpHost}), for request target {@code path} (a path with its query, or an absolute URI, whose own
+     * authority does not count): on allow it is {@code hops.current}, on a block it is recorded and returned.
+     */
+    static IOException decide(HttpDecider decider, Hops hops, String client, String method, Object target,
+            String path, long bodySize, HttpDecider.BodySource body) throws ReflectiveOperationException {
+        Class<?> t = target.getClass();
+        String scheme = HttpDecider.lower((String) t.getMethod("getSchemeName").invoke(target));
+        String host = (String) t.getMethod("getHostName").invoke(target);
+        int port = (Integer) t.getMethod("getPort").invoke(target);
+        int shownPort = port;
+        if (port < 0 || port == HttpDecider.defaultPort(scheme)) {
+            port = HttpDecider.defaultPort(scheme);
+            shownPort = -1;
+        }
+        String rawPath = path;
+        String rawQuery = null;
+        if (path != null && !path.startsWith("/")) {
+            // absolute form: only the path and query count, the target is the route's
+            java.net.URI uri = java.net.URI.create(path);
+            rawPath = uri.getRawPath();
+            rawQuery = uri.getRawQuery();
+        } else if (path != null) {
+            int q = path.indexOf('?');
+            if (q >= 0) {
+                rawPath = path.substring(0, q);
+                rawQuery = path.substring(q + 1);
+            }
+        }
+        String shownHost = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+        String full = HttpUrls.redact(scheme, null, shownHost, shownPort, rawPath, rawQuery);
+        return decider.decide(hops, client, method, scheme, host, port, rawPath, full, bodySize, body);
     }
 
     private void addTraceparent(Api api, Hops hops, Object request) throws ReflectiveOperationException {

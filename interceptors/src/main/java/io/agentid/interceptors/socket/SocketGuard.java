@@ -25,7 +25,9 @@ import java.net.InetSocketAddress;
  * whose request the HTTP interceptor already decided ({@link SocketHooks#enterDecided}, a thread-local depth);
  * connects while a JDBC call or {@code Driver.connect} runs on this thread ({@link JdbcHooks#inCall()}: a
  * driver's connection to its database is the JDBC rules' business); a connect nested in one already decided
- * (the same depth); addresses that are not {@code InetSocketAddress} (Unix domain sockets).
+ * (the same depth); a connect to an address object an interceptor marked as its decided request's
+ * ({@link SocketHooks#markDecided}: HttpAsyncClient 4's reactor connects); addresses that are not
+ * {@code InetSocketAddress} (Unix domain sockets).
  */
 final class SocketGuard extends SocketHooks {
     private final AgentRuntime runtime;
@@ -42,7 +44,10 @@ final class SocketGuard extends SocketHooks {
         }
         if (Boolean.parseBoolean(runtime.setting("interceptor.apache-httpclient.enabled", "true"))) {
             p.add("org.apache.hc.client5.");
-            p.add("org.apache.http.impl.");
+            // HttpClient 4 classic's exec chain (its connects run under MainClientExec), not all of
+            // org.apache.http.impl: HttpCore NIO's reactor (org.apache.http.impl.nio.reactor), which HttpAsyncClient 4
+            // connects through and which no interceptor decides, stays the backstop's
+            p.add("org.apache.http.impl.execchain.");
         }
         this.decidedClients = p.toArray(new String[0]);
     }
@@ -73,7 +78,7 @@ final class SocketGuard extends SocketHooks {
             return null;
         }
         int[] d = depth.get();
-        if (d[0] > 0 || JdbcHooks.inCall() || byDecidedClient()) {
+        if (d[0] > 0 || JdbcHooks.inCall() || takeMarked(remote) || byDecidedClient()) {
             return null;
         }
         InetSocketAddress a = (InetSocketAddress) remote;
@@ -108,6 +113,29 @@ final class SocketGuard extends SocketHooks {
             }
             return null;
         }
+    }
+
+    /** Addresses marked decided ({@link SocketHooks#markDecided}), by identity, weakly: few, and short-lived. */
+    private final java.util.List<java.lang.ref.WeakReference<Object>> marked = new java.util.ArrayList<>();
+
+    @Override
+    protected void decidedAddress(Object address) {
+        synchronized (marked) {
+            marked.removeIf(r -> r.get() == null);
+            marked.add(new java.lang.ref.WeakReference<>(address));
+        }
+    }
+
+    private boolean takeMarked(Object remote) {
+        synchronized (marked) {
+            for (java.util.Iterator<java.lang.ref.WeakReference<Object>> i = marked.iterator(); i.hasNext(); ) {
+                if (i.next().get() == remote) {
+                    i.remove();
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Override

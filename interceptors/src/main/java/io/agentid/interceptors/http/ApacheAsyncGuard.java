@@ -1,0 +1,517 @@
+package io.agentid.interceptors.http;
+
+import io.agentid.bootstrap.ApacheAsyncHooks;
+import io.agentid.bootstrap.Faults;
+import io.agentid.runtime.AgentRuntime;
+import io.agentid.runtime.AgentThread;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * Decides Apache HttpClient 5's async requests ({@code CloseableHttpAsyncClient} from {@code HttpAsyncClients}:
+ * {@code InternalHttpAsyncClient}, and {@code InternalH2AsyncClient} for HTTP/2). Implementation notes.
+ *
+ * <p>{@code InternalAbstractHttpAsyncClient.doExecute} (every {@code execute} overload: {@code SimpleHttpRequest},
+ * producer and consumer) runs one <em>exchange</em> ({@code AsyncExecChain.Scope.exchangeId}) through an async exec
+ * chain: {@code AsyncRedirectExec} (a new request, and a new scope only when the route changes, per hop),
+ * {@code ContentCompressionAsyncExec}, {@code AsyncHttpRequestRetryExec} (a retry re-enters its {@code execute}
+ * with the same request and the same callback, after a delay, on the scheduler's thread), {@code AsyncProtocolExec}
+ * (always there; authentication resends loop inside it), {@code AsyncConnectExec}, the main exec. Each step
+ * answers through an {@code AsyncExecCallback}, on whatever thread the I/O reactor calls it.
+ *
+ * <p><b>One request</b> is one entry into {@code AsyncHttpRequestRetryExec.execute} with a callback that is not
+ * ours, or, in an exchange without the retry element (automatic retries disabled), one entry into
+ * {@code AsyncProtocolExec.execute}. It is decided there, before any connection is asked for; allowed, it runs with
+ * our callback in place of the one given, which ends its span when the request completes or fails (after the
+ * response body was consumed, or the failure that ended the request and its retries) with the final status. A
+ * retry re-enters with our callback, so it is not decided again. Each attempt that reaches
+ * {@code AsyncProtocolExec} gets the {@code traceparent}. The requests of one exchange (its redirect hops) share a
+ * trace id and count up {@code http.request.resend_count}; the exchange's state is kept in its
+ * {@code HttpClientContext} under the exchange id (the context may be reused by the next exchange).
+ *
+ * <p><b>A block</b> is thrown as the {@code IOException} {@code execute} declares: for the first request,
+ * {@code doExecute} fails the future with it (the {@code FutureCallback} gets it in {@code failed}); for a redirect
+ * hop, {@code AsyncRedirectExec} hands it to the exchange's callback, which does the same. Nothing was sent or
+ * connected.
+ *
+ * <p><b>The backstop.</b> The I/O reactor connects on its own threads, where nothing of the request is on the stack.
+ * A connection request ({@code IOSessionRequest}) made while one of the chain clients' exec runtimes
+ * ({@code InternalHttpAsyncExecRuntime}, {@code InternalH2AsyncExecRuntime}) is on the stack is for a request
+ * decided here: it is remembered (weakly), and the reactor's connect for it is marked decided
+ * ({@link io.agentid.bootstrap.SocketHooks#enterDecided}), so the backstop does not decide it again.
+ */
+final class ApacheAsyncGuard extends ApacheAsyncHooks {
+    static final String CLIENT = "apache-httpclient-async";
+    static final String EXCHANGE = "io.agentid.exchange";
+    private static final String RUNTIME = "org.apache.hc.client5.http.impl.async.InternalHttpAsyncExecRuntime";
+    private static final String H2_RUNTIME = "org.apache.hc.client5.http.impl.async.InternalH2AsyncExecRuntime";
+    private static final ClassValue<Api> APIS = new ClassValue<>() {
+        @Override
+        protected Api computeValue(Class<?> type) {
+            return new Api(type.getClassLoader());
+        }
+    };
+
+    private final AgentRuntime runtime;
+    private final HttpDecider decider;
+    private final boolean traceparent;
+    private final Map<Object, Boolean> decidedSessions = Collections.synchronizedMap(new WeakHashMap<>());
+
+    ApacheAsyncGuard(AgentRuntime runtime, boolean traceparent) {
+        this.runtime = runtime;
+        this.decider = new HttpDecider(runtime);
+        this.traceparent = traceparent;
+    }
+
+    /** One exchange's requests, in its context. */
+    static final class Exchange {
+        final String id;
+        final Hops hops = new Hops();
+        /** Whether the chain has {@code AsyncHttpRequestRetryExec} (which then decides, above {@code AsyncProtocolExec}). */
+        boolean retryElement;
+
+        Exchange(String id) {
+            this.id = id;
+        }
+    }
+
+    @Override
+    protected Object exec(Object request, Object entityProducer, Object scope, Object callback, boolean retry)
+            throws Exception {
+        if (request == null || scope == null || callback == null || AgentThread.current()) {
+            return null;
+        }
+        if (retry && Proxy.isProxyClass(callback.getClass())
+                && Proxy.getInvocationHandler(callback) instanceof Done) {
+            return null; // a retry of the request decided here (its attempt gets the traceparent below)
+        }
+        Api api = APIS.get(scope.getClass());
+        Object context = api.clientContext.get(scope);
+        String id = (String) api.exchangeId.get(scope);
+        Exchange ex;
+        synchronized (context) {
+            Object held = api.getAttribute.invoke(context, EXCHANGE);
+            if (held instanceof Exchange && ((Exchange) held).id.equals(id)) {
+                ex = (Exchange) held;
+            } else {
+                ex = new Exchange(id);
+                api.setAttribute.invoke(context, EXCHANGE, ex);
+            }
+        }
+        Hops hops = ex.hops;
+        synchronized (hops) {
+            if (retry) {
+                ex.retryElement = true;
+            } else if (ex.retryElement) {
+                addTraceparent(api, hops, request); // an attempt of the request decided above
+                return null;
+            }
+            long size = entityProducer == null ? -1 : (Long) api.contentLength.invoke(entityProducer);
+            Object target = api.targetHost.invoke(api.route.get(scope));
+            IOException block = ApacheHttpGuard.decide(decider, hops, CLIENT, (String) api.method.invoke(request),
+                    target, (String) api.path.invoke(request), size, null);
+            if (block != null) {
+                return block;
+            }
+            HttpCall call = hops.current;
+            if (call == null) {
+                return null; // not decided (a fault, reported); proceeds untraced
+            }
+            addTraceparent(api, hops, request);
+            return Proxy.newProxyInstance(api.callback.getClassLoader(), new Class<?>[] {api.callback},
+                    new Done(this, api, hops, call, callback));
+        }
+    }
+
+    private void addTraceparent(Api api, Hops hops, Object request) throws ReflectiveOperationException {
+        if (!traceparent || hops.current == null) {
+            return;
+        }
+        Object h = api.firstHeader.invoke(request, "traceparent");
+        String existing = h == null ? null : (String) api.headerValue.invoke(h);
+        if (existing != null && !existing.equals(hops.ownTraceparent)) {
+            return; // the application propagates its own context
+        }
+        hops.ownTraceparent = HttpDecider.traceparent(hops.current);
+        api.setHeader.invoke(request, "traceparent", hops.ownTraceparent);
+    }
+
+    void end(Hops hops, HttpCall call, int status, Throwable thrown) {
+        synchronized (hops) {
+            if (hops.current == call) {
+                hops.current = null;
+            }
+        }
+        call.end(System.nanoTime(), status, thrown);
+        runtime.record(call);
+    }
+
+    @Override
+    protected void sessionRequest(Object sessionRequest) {
+        if (AgentThread.current()) {
+            return;
+        }
+        boolean decided = StackWalker.getInstance().walk(frames -> frames.anyMatch(f -> {
+            String c = f.getClassName();
+            return c.startsWith(RUNTIME) || c.startsWith(H2_RUNTIME);
+        }));
+        if (decided) {
+            decidedSessions.put(sessionRequest, Boolean.TRUE);
+        }
+    }
+
+    @Override
+    protected boolean decidedSession(Object sessionRequest) {
+        return sessionRequest != null && decidedSessions.remove(sessionRequest) != null;
+    }
+
+    // ---- HttpAsyncClient 4 ----
+
+    /** HttpAsyncClient 4's requests, per exchange handler. */
+    private final Map<Object, Hops> exchanges4 = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final ClassValue<Api4> APIS_4 = new ClassValue<>() {
+        @Override
+        protected Api4 computeValue(Class<?> type) {
+            return new Api4(type);
+        }
+    };
+
+    @Override
+    protected Object prepare(Object state, Object handler) throws Exception {
+        if (handler == null || AgentThread.current()) {
+            return null;
+        }
+        Api4 api = APIS_4.get(handler.getClass());
+        Object request = api.currentRequest.invoke(handler);
+        Object route = api.route.invoke(handler);
+        if (request == null || route == null) {
+            return null;
+        }
+        Hops hops = exchanges4.computeIfAbsent(handler, h -> new Hops());
+        IOException blockHop;
+        synchronized (hops) {
+            if (request == hops.request) {
+                // the same request again (an authentication resend): not a new one
+                if (hops.blockedMessage != null) {
+                    return new IOException(hops.blockedMessage);
+                }
+                addTraceparent4(api, hops, request);
+                return null;
+            }
+            HttpCall prev = hops.current;
+            if (prev != null) { // the redirect that led here
+                hops.current = null;
+                prev.end(System.nanoTime(), -1, null);
+                runtime.record(prev);
+            }
+            hops.request = request;
+            hops.blockedMessage = null;
+            boolean hop = hops.count > 0;
+            IOException block = ApacheHttpGuard.decide(decider, hops, CLIENT_4,
+                    (String) api.method.invoke(request), api.targetHost.invoke(route), api.path(request),
+                    api.bodySize(request), null);
+            if (block != null) {
+                hops.blockedMessage = block.getMessage();
+                if (!hop) {
+                    return block; // thrown from start(): the client fails the exchange with it
+                }
+                blockHop = block;
+            } else {
+                addTraceparent4(api, hops, request);
+                return null;
+            }
+        }
+        // a redirect hop, on the I/O reactor's thread: fail the exchange with the block (outside our lock)
+        api.failed.invoke(handler, blockHop);
+        return FAILED;
+    }
+
+    private void addTraceparent4(Api4 api, Hops hops, Object request) throws ReflectiveOperationException {
+        if (!traceparent || hops.current == null) {
+            return;
+        }
+        Object h = api.firstHeader.invoke(request, "traceparent");
+        String existing = h == null ? null : (String) api.headerValue.invoke(h);
+        if (existing != null && !existing.equals(hops.ownTraceparent)) {
+            return; // the application propagates its own context
+        }
+        hops.ownTraceparent = HttpDecider.traceparent(hops.current);
+        api.setHeader.invoke(request, "traceparent", hops.ownTraceparent);
+    }
+
+    @Override
+    protected void response(Object handler, Object response) throws Exception {
+        Hops hops = handler == null || response == null ? null : exchanges4.get(handler);
+        if (hops == null) {
+            return;
+        }
+        Api4 api = APIS_4.get(handler.getClass());
+        synchronized (hops) {
+            HttpCall call = hops.current;
+            if (call != null) {
+                call.status = (Integer) api.statusCode.invoke(api.statusLine.invoke(response));
+                Object v = api.protocolVersion.invoke(response);
+                if (v != null) {
+                    int major = (Integer) api.major.invoke(v);
+                    call.protocolVersion = major >= 2 ? Integer.toString(major) : major + "." + api.minor.invoke(v);
+                }
+            }
+        }
+    }
+
+    @Override
+    protected void completed(Object state, Object handler) throws Exception {
+        Hops hops = handler == null || state == null ? null : exchanges4.get(handler);
+        if (hops == null) {
+            return;
+        }
+        if (APIS_4.get(handler.getClass()).finalResponse(state) != null) {
+            end4(hops, null); // the exchange's last request; a redirect's ends when its next hop is decided
+        }
+    }
+
+    @Override
+    protected void failed(Object handler, Throwable cause) {
+        Hops hops = handler == null ? null : exchanges4.get(handler);
+        if (hops != null) {
+            end4(hops, cause);
+        }
+    }
+
+    private void end4(Hops hops, Throwable thrown) {
+        HttpCall call;
+        synchronized (hops) {
+            call = hops.current;
+            hops.current = null;
+        }
+        if (call != null) {
+            call.end(System.nanoTime(), -1, thrown);
+            runtime.record(call);
+        }
+    }
+
+    @Override
+    protected void sessionRequest4(Object remoteAddress) {
+        if (remoteAddress == null || AgentThread.current()) {
+            return;
+        }
+        boolean decided = StackWalker.getInstance().walk(frames -> frames.anyMatch(
+                f -> f.getClassName().equals(HANDLER_4)));
+        if (decided) {
+            io.agentid.bootstrap.SocketHooks.markDecided(remoteAddress);
+        }
+    }
+
+    static final String CLIENT_4 = "apache-httpclient-4-async";
+    /** The exchange handler of {@code InternalHttpAsyncClient} (not the minimal clients'). */
+    static final String HANDLER_4 = "org.apache.http.impl.nio.client.DefaultClientExchangeHandlerImpl";
+
+    /** HttpAsyncClient 4's and HttpCore 4's API the guard uses: the handler's package-private getters, and public interfaces. */
+    static final class Api4 extends Loaded {
+        final Method currentRequest;
+        final Method route;
+        final Method finalResponse;
+        final Method failed;
+        final Method method = method("org.apache.http.client.methods.HttpUriRequest", "getMethod");
+        final Method uri = method("org.apache.http.client.methods.HttpUriRequest", "getURI");
+        final Method firstHeader = method("org.apache.http.HttpMessage", "getFirstHeader", String.class);
+        final Method headerValue = method("org.apache.http.Header", "getValue");
+        final Method setHeader = method("org.apache.http.HttpMessage", "setHeader", String.class, String.class);
+        final Method entity = method("org.apache.http.HttpEntityEnclosingRequest", "getEntity");
+        final Method contentLength = method("org.apache.http.HttpEntity", "getContentLength");
+        final Method statusLine = method("org.apache.http.HttpResponse", "getStatusLine");
+        final Method statusCode = method("org.apache.http.StatusLine", "getStatusCode");
+        final Method protocolVersion = method("org.apache.http.HttpMessage", "getProtocolVersion");
+        final Method major = method("org.apache.http.ProtocolVersion", "getMajor");
+        final Method minor = method("org.apache.http.ProtocolVersion", "getMinor");
+        final Method targetHost = method("org.apache.http.conn.routing.HttpRoute", "getTargetHost");
+
+        Api4(Class<?> handler) {
+            super(handler.getClassLoader());
+            Class<?> base = handler;
+            while (base != null && !base.getName().equals("org.apache.http.impl.nio.client.AbstractClientExchangeHandler")) {
+                base = base.getSuperclass();
+            }
+            if (base == null) {
+                throw new IllegalStateException("not an HttpAsyncClient 4 this agent knows: " + handler.getName());
+            }
+            try {
+                currentRequest = base.getDeclaredMethod("getCurrentRequest");
+                route = base.getDeclaredMethod("getRoute");
+                failed = base.getMethod("failed", Exception.class);
+                finalResponse = Class.forName("org.apache.http.impl.nio.client.InternalState", false, loader)
+                        .getDeclaredMethod("getFinalResponse");
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("not an HttpAsyncClient 4 this agent knows", e);
+            }
+            currentRequest.setAccessible(true);
+            route.setAccessible(true);
+            finalResponse.setAccessible(true);
+            failed.setAccessible(true);
+        }
+
+        Object finalResponse(Object state) throws ReflectiveOperationException {
+            return finalResponse.invoke(state);
+        }
+
+        String path(Object request) throws ReflectiveOperationException {
+            java.net.URI u = (java.net.URI) uri.invoke(request);
+            if (u == null) {
+                return "/";
+            }
+            String p = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+            return u.getRawQuery() == null ? p : p + "?" + u.getRawQuery();
+        }
+
+        long bodySize(Object request) throws ReflectiveOperationException {
+            if (!entity.getDeclaringClass().isInstance(request)) {
+                return -1;
+            }
+            Object e = entity.invoke(request);
+            return e == null ? -1 : (Long) contentLength.invoke(e);
+        }
+
+        private Method method(String type, String name, Class<?>... params) {
+            try {
+                return Class.forName(type, false, loader).getMethod(name, params);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("not an Apache HttpClient this agent knows: no " + type + "." + name, e);
+            }
+        }
+    }
+
+    /**
+     * The callback an allowed request runs with: notes the response's status and protocol, ends the span when the
+     * request completes or fails, and passes everything on to the callback it replaced. Nothing of ours escapes.
+     */
+    static final class Done implements InvocationHandler {
+        private final ApacheAsyncGuard guard;
+        private final Api api;
+        private final Hops hops;
+        private final HttpCall call;
+        private final Object delegate;
+        private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile int status = -1;
+
+        Done(ApacheAsyncGuard guard, Api api, Hops hops, HttpCall call, Object delegate) {
+            this.guard = guard;
+            this.api = api;
+            this.hops = hops;
+            this.call = call;
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
+            if (m.getDeclaringClass() == Object.class) {
+                switch (m.getName()) {
+                    case "hashCode":
+                        return System.identityHashCode(proxy);
+                    case "equals":
+                        return proxy == args[0];
+                    default:
+                        return "agentid(" + delegate + ")";
+                }
+            }
+            try {
+                switch (m.getName()) {
+                    case "handleResponse":
+                        status = (Integer) api.code.invoke(args[0]);
+                        Object v = api.version.invoke(args[0]);
+                        if (v != null) {
+                            int major = (Integer) api.major.invoke(v);
+                            call.protocolVersion = major >= 2 ? Integer.toString(major)
+                                    : major + "." + api.minor.invoke(v);
+                        }
+                        break;
+                    case "completed":
+                        if (ended.compareAndSet(false, true)) {
+                            guard.end(hops, call, status, null);
+                        }
+                        break;
+                    case "failed":
+                        if (ended.compareAndSet(false, true)) {
+                            guard.end(hops, call, status, (Throwable) args[0]);
+                        }
+                        break;
+                    default:
+                        break;
+                }
+            } catch (Throwable t) {
+                Faults.report("apache.async.callback", t);
+            }
+            try {
+                return m.invoke(delegate, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }
+    }
+
+    /** HttpClient 5's and HttpCore 5's public API the guard uses, looked up in the loader that defines them. */
+    private abstract static class Loaded {
+        final ClassLoader loader;
+
+        Loaded(ClassLoader loader) {
+            this.loader = loader;
+        }
+    }
+
+    static final class Api extends Loaded {
+        final Class<?> callback = type("org.apache.hc.client5.http.async.AsyncExecCallback");
+        final Field exchangeId = field("org.apache.hc.client5.http.async.AsyncExecChain$Scope", "exchangeId");
+        final Field route = field("org.apache.hc.client5.http.async.AsyncExecChain$Scope", "route");
+        final Field clientContext = field("org.apache.hc.client5.http.async.AsyncExecChain$Scope", "clientContext");
+        final Method targetHost = method("org.apache.hc.client5.http.HttpRoute", "getTargetHost");
+        final Method getAttribute = method("org.apache.hc.core5.http.protocol.HttpContext", "getAttribute",
+                String.class);
+        final Method setAttribute = method("org.apache.hc.core5.http.protocol.HttpContext", "setAttribute",
+                String.class, Object.class);
+        final Method method = method("org.apache.hc.core5.http.HttpRequest", "getMethod");
+        final Method path = method("org.apache.hc.core5.http.HttpRequest", "getPath");
+        final Method firstHeader = method("org.apache.hc.core5.http.MessageHeaders", "getFirstHeader", String.class);
+        final Method headerValue = method("org.apache.hc.core5.http.NameValuePair", "getValue");
+        final Method setHeader = method("org.apache.hc.core5.http.HttpMessage", "setHeader", String.class,
+                Object.class);
+        final Method contentLength = method("org.apache.hc.core5.http.EntityDetails", "getContentLength");
+        final Method code = method("org.apache.hc.core5.http.HttpResponse", "getCode");
+        final Method version = method("org.apache.hc.core5.http.HttpMessage", "getVersion");
+        final Method major = method("org.apache.hc.core5.http.ProtocolVersion", "getMajor");
+        final Method minor = method("org.apache.hc.core5.http.ProtocolVersion", "getMinor");
+
+        Api(ClassLoader loader) {
+            super(loader);
+        }
+
+        private Class<?> type(String name) {
+            try {
+                return Class.forName(name, false, loader);
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("not an Apache HttpClient this agent knows: no " + name, e);
+            }
+        }
+
+        private Field field(String type, String name) {
+            try {
+                return type(type).getField(name);
+            } catch (NoSuchFieldException e) {
+                throw new IllegalStateException("not an Apache HttpClient this agent knows: no " + type + "." + name, e);
+            }
+        }
+
+        private Method method(String type, String name, Class<?>... params) {
+            try {
+                return type(type).getMethod(name, params);
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException("not an Apache HttpClient this agent knows: no " + type + "." + name, e);
+            }
+        }
+    }
+}
