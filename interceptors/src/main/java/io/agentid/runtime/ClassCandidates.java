@@ -25,20 +25,11 @@ public final class ClassCandidates {
     private final boolean any;
     private final Set<String> internalNames;
     private final List<String> markers;
-    /** {@code byFirst[b]}: the markers starting with byte {@code b}. */
-    private final byte[][][] byFirst = new byte[128][][];
 
     private ClassCandidates(boolean any, Set<String> internalNames, List<String> markers) {
         this.any = any;
         this.internalNames = Set.copyOf(internalNames);
         this.markers = List.copyOf(markers);
-        for (String m : this.markers) {
-            byte[] b = m.getBytes(StandardCharsets.US_ASCII);
-            byte[][] old = byFirst[b[0]];
-            byte[][] grown = old == null ? new byte[1][] : java.util.Arrays.copyOf(old, old.length + 1);
-            grown[grown.length - 1] = b;
-            byFirst[b[0]] = grown;
-        }
     }
 
     /** The classes of these binary names ({@code okhttp3.internal.http.RealInterceptorChain}). */
@@ -93,34 +84,15 @@ public final class ClassCandidates {
         if (internalNames.contains(internalName)) {
             return true;
         }
-        byte[][][] table = byFirst;
-        for (int i = 0, n = classFile.length; i < n; i++) {
-            int b = classFile[i];
-            if (b < 0) {
-                continue;
-            }
-            byte[][] ms = table[b];
-            if (ms != null) {
-                for (byte[] m : ms) {
-                    if (startsWith(classFile, i, m)) {
-                        return true;
-                    }
-                }
+        // one Latin-1 copy, then the JDK's String.indexOf, which is compiled (and vectorised) long before this
+        // code would be: judging a class runs mostly in the interpreter, at start-up
+        String text = new String(classFile, StandardCharsets.ISO_8859_1);
+        for (String m : markers) {
+            if (text.indexOf(m) >= 0) {
+                return true;
             }
         }
         return false;
-    }
-
-    private static boolean startsWith(byte[] a, int at, byte[] m) {
-        if (at + m.length > a.length) {
-            return false;
-        }
-        for (int k = 1; k < m.length; k++) {
-            if (a[at + k] != m[k]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

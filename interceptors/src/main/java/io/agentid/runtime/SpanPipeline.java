@@ -31,7 +31,7 @@ import org.jctools.queues.MpscArrayQueue;
  * queues and never wait: a full queue drops the record and counts it. Denied calls go to the evidence
  * queue, which the export thread always drains first, so a flood of allowed calls can never push out the
  * record of a blocked one. One daemon thread builds the spans (ids, attributes, events) and exports
- * batches of up to {@link #BATCH}, a batch that is not full after at most {@link #LINGER_NANOS}; it parks briefly
+ * batches of up to {@link #BATCH}, at most one request per {@link #LINGER_NANOS} unless batches fill; it parks briefly
  * when both queues are empty. The exporter itself is created on that thread, so
  * building it (and loading the JDK HTTP client) costs the application's start-up nothing.
  */
@@ -39,9 +39,11 @@ public final class SpanPipeline {
     public static final int BATCH = 512;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /**
-     * How long a batch that is not full waits for more spans before it is sent: at a few calls a millisecond
-     * (HTTP requests) sending whatever is queued would cost one export request, and ~0.3 ms of the application's
-     * CPU, per span or two. A full batch goes at once; at shutdown everything goes at once.
+     * The least time between two export requests unless a batch is full: at a few calls a millisecond (HTTP
+     * requests) sending whatever is queued would cost one export request, and ~0.3 ms of the application's CPU,
+     * per span or two. A span after a quiet spell goes at once (so the first ones are sent, and the exporter
+     * warmed, while the application starts, not at its exit); a full batch goes at once; at shutdown everything
+     * goes at once.
      */
     static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -141,7 +143,7 @@ public final class SpanPipeline {
         }
         List<SpanData> batch = new ArrayList<>(BATCH);
         IdGenerator ids = IdGenerator.random();
-        long batchStarted = 0L;
+        long lastExport = System.nanoTime() - lingerNanos;
         while (true) {
             boolean stopping = !running;
             fill(batch, evidence, ids);
@@ -154,23 +156,26 @@ public final class SpanPipeline {
                 LockSupport.parkNanos(IDLE_PARK_NANOS);
                 continue;
             }
-            long now = System.nanoTime();
-            if (batchStarted == 0L) {
-                batchStarted = now;
-            }
-            long waited = now - batchStarted;
-            if (batch.size() < BATCH && !stopping && waited < lingerNanos) {
+            long sinceExport = System.nanoTime() - lastExport;
+            if (batch.size() < BATCH && !stopping && sinceExport < lingerNanos) {
                 // a few calls a millisecond would otherwise cost one export request each
-                LockSupport.parkNanos(Math.min(IDLE_PARK_NANOS, lingerNanos - waited));
+                LockSupport.parkNanos(Math.min(IDLE_PARK_NANOS, lingerNanos - sinceExport));
                 continue;
             }
+            long t0 = System.nanoTime();
             export(batch);
+            lastExport = System.nanoTime();
+            if (stopping) {
+                AgentLog.debug("export: last " + batch.size() + " spans sent in " + (lastExport - t0) / 1_000_000
+                        + " ms");
+            }
             batch.clear();
-            batchStarted = 0L;
         }
         SpanExporter e = exporter;
         if (e != null) {
+            long t0 = System.nanoTime();
             e.shutdown().join(2, TimeUnit.SECONDS);
+            AgentLog.debug("export: exporter shut down in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         }
     }
 

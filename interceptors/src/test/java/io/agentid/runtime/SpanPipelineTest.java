@@ -89,18 +89,29 @@ class SpanPipelineTest {
     }
 
     @Test
-    void aPartialBatchIsSentAfterTheLingerWithoutShutdown() throws Exception {
+    void aSpanAfterAQuietSpellGoesAtOnceAndTheNextWaitsOutTheLingerWithoutShutdown() throws Exception {
         Batches out = new Batches();
-        SpanPipeline p = pipeline(out, 50);
+        SpanPipeline p = pipeline(out, 300);
         p.start();
+        long t0 = System.nanoTime();
         p.submit(new Call("one", DENY));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (out.spans() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(out.spans()).isEqualTo(1);
+        awaitSpans(out, 1);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("first span's wait").isLessThan(250);
+        p.submit(new Call("two", ALLOW));
+        awaitSpans(out, 2);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("second span's wait").isGreaterThanOrEqualTo(290);
+        assertThat(out.batches).hasSize(2);
         assertThat(out.batches.get(0).get(0).getName()).isEqualTo("one");
+        assertThat(out.batches.get(1).get(0).getName()).isEqualTo("two");
         p.shutdown(5_000);
+    }
+
+    private static void awaitSpans(Batches out, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (out.spans() < n && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        assertThat(out.spans()).isEqualTo(n);
     }
 
     @Test

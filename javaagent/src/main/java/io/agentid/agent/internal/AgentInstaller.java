@@ -42,6 +42,7 @@ import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.utility.JavaModule;
 
@@ -137,8 +138,13 @@ public final class AgentInstaller {
             jdkTypes.addAll(interceptor.jdkTypes());
             candidates = candidates == null ? interceptor.candidates() : candidates.or(interceptor.candidates());
         }
-        AgentBuilder agent = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+        AgentBuilder agent = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED)
+                        // advice applies to the methods a class declares: no graph of the whole hierarchy's methods
+                        .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE))
                 .disableClassFormatChanges()
+                // every interceptor only visits methods with advice: decorating the class file as it is read skips
+                // the rebased type model and the method graph of the class hierarchy a redefinition computes
+                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(attached ? AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.SinglePass.INSTANCE
                         : new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(loaded(inst, jdkTypes)))
@@ -186,7 +192,10 @@ public final class AgentInstaller {
                 + " ms, install " + (t5 - t4) / 1_000_000 + " ms");
         if (pipeline != null) {
             pipeline.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> pipeline.shutdown(2_000), "agentid-shutdown"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                pipeline.shutdown(2_000);
+                stopExportSelectors();
+            }, "agentid-shutdown"));
         }
         AgentLog.info("agentid " + VERSION + " guarding `" + agentId + "`: policy " + engine.source() + " ("
                 + engine.version() + ", " + engine.mode().label() + "), interceptors [" + names + "], export "
@@ -301,6 +310,7 @@ public final class AgentInstaller {
             for (Thread t : selectorThreads()) {
                 if (!before.contains(t)) {
                     t.setName("agentid-export-selector");
+                    EXPORT_SELECTORS.add(t);
                 }
             }
             return built;
@@ -308,6 +318,26 @@ public final class AgentInstaller {
         int allowed = config.getInt(AgentConfig.QUEUE_ALLOWED, 4096);
         int denied = config.getInt(AgentConfig.QUEUE_EVIDENCE, 16384);
         return new SpanPipeline(factory, agentId, resource, VERSION, denied, allowed);
+    }
+
+    /** The selector threads of the exporter's JDK HTTP client (one per exporter built). */
+    private static final List<Thread> EXPORT_SELECTORS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Stops the exporter's HTTP client once the last spans are sent. Left running, its selector thread sits in
+     * {@code epoll_wait} and the JVM's exit waits ~300 ms for it. Java 17 has no API to stop an HttpClient; its
+     * selector loop ends when the thread is interrupted (the same on 21 and 25).
+     */
+    private static void stopExportSelectors() {
+        for (Thread t : EXPORT_SELECTORS) {
+            t.interrupt();
+            try {
+                t.join(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static java.util.Set<Thread> selectorThreads() {
