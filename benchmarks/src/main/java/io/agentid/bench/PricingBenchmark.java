@@ -1,12 +1,20 @@
 package io.agentid.bench;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.agentid.genai.BaselineCounting;
 import io.agentid.genai.CostEstimate;
 import io.agentid.genai.ModelRequest;
 import io.agentid.genai.ModelRequests;
 import io.agentid.genai.PriceTable;
 import io.agentid.genai.Pricing;
 import io.agentid.genai.TokenCounter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,8 +32,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * The cost of pricing one model call before it is sent: {@link ModelRequests#recognise} (path shape, one Jackson
  * streaming pass over the body, o200k_base tokenisation of the text) plus {@link Pricing#estimate}, for an OpenAI
  * chat request whose prompt is 4 KB (a 600-byte system prompt, two earlier turns and a 3.4 KB user message of
- * varied English prose with a list, a quoted e-mail, numbers, a little Python and JSON, no paragraph repeated; 4.1 KB of prompt text, 4.3 KB of body). The budget is 50 µs median. {@link #recogniseOnly} leaves pricing
- * out; {@link #notAModelCall} is the cost for every other POST an agent makes (path check only).
+ * varied English prose with a list, a quoted e-mail, numbers, a little Python and JSON, no paragraph repeated; 4.1
+ * KB of prompt text, 4.3 KB of body). The budget is 50 µs median. Counting keeps no cache, so every call counts
+ * its text from scratch (what the former {@code priceUncached} measured). {@link #recogniseOnly} leaves pricing
+ * out; {@link #notAModelCall} is the cost for every other POST an agent makes (path check only). {@link #count}
+ * is the tokenising alone, and {@link #countBefore} / {@link #countBeforeCached} the same texts counted the way
+ * genai did before (jtokkit's encoder), for a before/after ratio within one run.
  *
  * <p>Run (after {@code ./mvnw -B -DskipTests -pl benchmarks -am package}):
  * <pre>
@@ -98,12 +110,29 @@ public class PricingBenchmark {
         "Best regards,",
         "Jonas Weber"
     });
-    /** An o200k_base model (genai's O200kSplitter + jtokkit's encoder, piece cache) and a cl100k_base one (jtokkit only). */
+    /** An o200k_base model and a cl100k_base one. */
     @Param({"gpt-4o-mini", "gpt-4"})
     public String model;
 
     byte[] body;
     PriceTable table;
+    BaselineCounting baseline;
+    List<String> texts;
+
+    /** The {@code content} strings of the body's messages: what {@link ModelRequests#recognise} tokenises. */
+    static List<String> contents(byte[] body) {
+        List<String> out = new ArrayList<>();
+        try (JsonParser p = new JsonFactory().createParser(body)) {
+            for (JsonToken t; (t = p.nextToken()) != null; ) {
+                if (t == JsonToken.VALUE_STRING && "content".equals(p.currentName())) {
+                    out.add(p.getText());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
 
     @Setup
     public void setUp() {
@@ -118,6 +147,11 @@ public class PricingBenchmark {
         body = json.getBytes(StandardCharsets.UTF_8);
         table = PriceTable.shipped();
         TokenCounter.warmUp();
+        baseline = new BaselineCounting();
+        texts = contents(body);
+        if (BaselineCounting.count(model, texts) != baseline.countBefore(model, texts, true)) {
+            throw new IllegalStateException("old and new counts differ");
+        }
         CostEstimate e = price();
         if (!e.known() || body.length < 4096 || e.inputTokens() < 800) {
             throw new IllegalStateException("benchmark input is wrong: " + body.length + " bytes, " + e);
@@ -130,15 +164,26 @@ public class PricingBenchmark {
         return Pricing.estimate(r, table);
     }
 
+    /** Only the counting of the prompt's texts (the strings {@link #price} tokenises), with genai's counter. */
+    @Benchmark
+    public long count() {
+        return BaselineCounting.count(model, texts);
+    }
+
     /**
-     * {@link #price} with the o200k counter's per-piece cache emptied first: the cost for text none of whose
-     * pieces has been seen (every piece goes through jtokkit's byte pair encoder). Includes allocating the empty
-     * 16 KB cache array. For cl100k models the cache is not used, so this equals {@link #price}.
+     * Baseline in the same run: the same texts counted as genai did before its own vocabulary table (o200k:
+     * O200kSplitter + jtokkit's encoder, its per-piece cache emptied first, i.e. text never seen; cl100k:
+     * jtokkit's {@code countTokensOrdinary}).
      */
     @Benchmark
-    public CostEstimate priceUncached() {
-        TokenCounter.clearCaches();
-        return price();
+    public long countBefore() {
+        return baseline.countBefore(model, texts, true);
+    }
+
+    /** {@link #countBefore} with the old o200k piece cache warm (the old {@code price} figure); cl100k: the same. */
+    @Benchmark
+    public long countBeforeCached() {
+        return baseline.countBefore(model, texts, false);
     }
 
     @Benchmark

@@ -31,7 +31,7 @@ final class O200kSplitter {
     static final int SPACE = 16;     // \s (Unicode White_Space, as UNICODE_CHARACTER_CLASS defines it)
     static final int NEWLINE = 32;   // [\r\n]
 
-    private static final byte[] ASCII = new byte[128];
+    static final byte[] ASCII = new byte[128];
 
     static {
         for (int c = 0; c < 128; c++) {
@@ -96,11 +96,12 @@ final class O200kSplitter {
     }
 
     private static int bitsAt(String s, int i) {
-        return classOf(s.codePointAt(i));
+        char c = s.charAt(i);
+        return c < 128 ? ASCII[c] : classOf(s.codePointAt(i));
     }
 
     private static int after(String s, int i) {
-        return i + Character.charCount(s.codePointAt(i));
+        return Character.isHighSurrogate(s.charAt(i)) ? i + Character.charCount(s.codePointAt(i)) : i + 1;
     }
 
     /** The end of the piece that starts at {@code start} ({@code start < s.length()}). */

@@ -1,19 +1,16 @@
 package io.agentid.genai;
 
-import com.knuddels.jtokkit.Encodings;
-import com.knuddels.jtokkit.api.Encoding;
-import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 
 /**
- * Counts tokens of request text for one model family: exact OpenAI encodings for OpenAI models (jtokkit's
- * cl100k_base; for o200k_base {@link O200kCounter}, jtokkit's encoder behind a hand-written pre-tokenizer), and
- * for Claude and Gemini models (whose tokenizers are not public) the o200k_base count times
- * {@link #APPROXIMATION_FACTOR}, meant as an upper bound.
+ * Counts tokens of request text for one model family: exact OpenAI encodings for OpenAI models (o200k_base and
+ * cl100k_base, counted by {@link BpeCounter} over jtokkit's vocabularies, the same counts as jtokkit's
+ * {@code countTokensOrdinary}), and for Claude and Gemini models (whose tokenizers are not public) the o200k_base
+ * count times {@link #APPROXIMATION_FACTOR}, meant as an upper bound.
  *
- * <p>Each encoding is loaded on first use (jtokkit parses a 1.7 MB (cl100k) or 3.6 MB (o200k) vocabulary; a few
- * hundred milliseconds, see docs/GENAI.md). Call {@link #warmUp()} on a background thread at start-up so that the
- * first model call does not pay for it. Instances are immutable and thread-safe.
+ * <p>Each vocabulary is loaded on first use (a 1.7 MB (cl100k) or 3.6 MB (o200k) resource of jtokkit's jar; tens
+ * of milliseconds once warm, more on a cold JVM, see docs/GENAI.md). Call {@link #warmUp()} on a background
+ * thread at start-up so that the first model call does not pay for it. Instances are immutable and thread-safe.
  */
 public final class TokenCounter {
     /**
@@ -25,15 +22,13 @@ public final class TokenCounter {
      */
     public static final double APPROXIMATION_FACTOR = 1.35;
 
-    private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
-
     // Holder classes so that loading one vocabulary never loads the other.
     private static final class O200k {
-        static final O200kCounter COUNTER = new O200kCounter(REGISTRY);
+        static final BpeCounter COUNTER = BpeCounter.o200k();
     }
 
     private static final class Cl100k {
-        static final Encoding ENCODING = REGISTRY.getEncoding(EncodingType.CL100K_BASE);
+        static final BpeCounter COUNTER = BpeCounter.cl100k();
     }
 
     static final TokenCounter O200K_BASE = new TokenCounter(EncodingType.O200K_BASE, 1.0, "o200k_base");
@@ -54,15 +49,7 @@ public final class TokenCounter {
     /** Loads both vocabularies now. Blocking; a few hundred milliseconds. */
     public static void warmUp() {
         O200k.COUNTER.count("warm up");
-        Cl100k.ENCODING.countTokensOrdinary("warm up");
-    }
-
-    /**
-     * Forgets the o200k_base counter's cache of per-piece token counts (a bounded cache of a pure function, about
-     * 300 KB when full; see docs/GENAI.md). Counts stay exact either way; for benchmarks of the uncached cost.
-     */
-    public static void clearCaches() {
-        O200k.COUNTER.clearCache();
+        Cl100k.COUNTER.count("warm up");
     }
 
     /**
@@ -112,7 +99,7 @@ public final class TokenCounter {
     /** Exact tokens of {@code text} in this counter's encoding, special tokens read as ordinary text. */
     int count(String text) {
         return type == EncodingType.CL100K_BASE
-                ? Cl100k.ENCODING.countTokensOrdinary(text)
+                ? Cl100k.COUNTER.count(text)
                 : O200k.COUNTER.count(text);
     }
 }

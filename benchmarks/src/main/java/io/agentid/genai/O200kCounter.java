@@ -15,7 +15,10 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Exact o200k_base token counts, the same as jtokkit's {@code countTokensOrdinary}, without its
+ * <b>Benchmark baseline only</b> (moved here from genai, which now counts with {@link BpeCounter}): the o200k_base
+ * counter genai used before, kept so that {@code PricingBenchmark} can compare old and new in one run.
+ *
+ * <p>Exact o200k_base token counts, the same as jtokkit's {@code countTokensOrdinary}, without its
  * {@code java.util.regex} pre-tokenisation: {@link O200kSplitter} cuts the text into the regex's pieces, and each
  * piece goes through jtokkit's byte pair encoder. jtokkit does not expose per-piece encoding, so the o200k_base
  * ranks (read from jtokkit's own resource) are registered as a custom encoding whose pattern takes the whole
