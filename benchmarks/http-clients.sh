@@ -38,7 +38,7 @@ open(p, "w").write(s)
 PY
 OTEL=${OTEL_AGENT_JAR:-$HOME/.m2/repository/io/opentelemetry/javaagent/opentelemetry-javaagent/2.31.1/opentelemetry-javaagent-2.31.1.jar}
 [[ -f $OTEL ]] || (cd "$ROOT" && ./mvnw -q -B dependency:get -Dartifact=io.opentelemetry.javaagent:opentelemetry-javaagent:2.31.1)
-CLIENTS=${CLIENTS:-"jdk urlconnection okhttp apache5 apache4 apache5-async"}
+CLIENTS=${CLIENTS:-"jdk urlconnection okhttp apache5 apache4 apache5-async apache4-async"}
 MODES=""
 for c in $CLIENTS; do
   MODES+=" none.$c=-Dbench.client=$c"

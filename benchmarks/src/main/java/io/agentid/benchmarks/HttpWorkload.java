@@ -35,7 +35,8 @@ import java.util.concurrent.Callable;
  * {@code apache5-async} (HttpClient 5 async). Each reads the whole response body.
  */
 public final class HttpWorkload {
-    static final List<String> CLIENTS = List.of("jdk", "urlconnection", "okhttp", "apache5", "apache4", "apache5-async");
+    static final List<String> CLIENTS = List.of("jdk", "urlconnection", "okhttp", "apache5", "apache4", "apache5-async",
+            "apache4-async");
     private static final int BATCHES = 5;
     private static final byte[] BODY = "hello from the workload\n".getBytes(StandardCharsets.US_ASCII);
     private static long blackhole;
@@ -165,6 +166,25 @@ public final class HttpWorkload {
                         org.apache.hc.client5.http.async.methods.SimpleHttpResponse r = c.execute(
                                 org.apache.hc.client5.http.async.methods.SimpleRequestBuilder.get(url).build(), null).get();
                         return check(r.getCode(), r.getBodyBytes().length);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        c.close();
+                    }
+                };
+            }
+            case "apache4-async": {
+                org.apache.http.impl.nio.client.CloseableHttpAsyncClient c =
+                        org.apache.http.impl.nio.client.HttpAsyncClients.createDefault();
+                c.start();
+                return new Client() {
+                    @Override
+                    public Integer call() throws Exception {
+                        org.apache.http.HttpResponse r =
+                                c.execute(new org.apache.http.client.methods.HttpGet(url), null).get();
+                        return check(r.getStatusLine().getStatusCode(),
+                                org.apache.http.util.EntityUtils.toByteArray(r.getEntity()).length);
                     }
 
                     @Override
