@@ -42,7 +42,9 @@ CLIENTS=${CLIENTS:-"jdk urlconnection okhttp apache5 apache4 apache5-async apach
 MODES=""
 for c in $CLIENTS; do
   MODES+=" none.$c=-Dbench.client=$c"
-  MODES+=" otel.$c=-javaagent:$OTEL|-Dbench.client=$c|-Dotel.exporter.otlp.endpoint=@SINK@|-Dotel.metrics.exporter=none|-Dotel.logs.exporter=none"
+  # the OpenTelemetry agent would also trace the workload's own server (com.sun.net.httpserver): only the client is
+  # compared, so its server instrumentation is off
+  MODES+=" otel.$c=-javaagent:$OTEL|-Dbench.client=$c|-Dotel.exporter.otlp.endpoint=@SINK@|-Dotel.metrics.exporter=none|-Dotel.logs.exporter=none|-Dotel.instrumentation.java-http-server.enabled=false"
   MODES+=" agentid.$c=-javaagent:$A=policy=$P,agent.id=bench|-Dbench.client=$c|-Dotel.exporter.otlp.endpoint=@SINK@"
 done
 export MODES JAVAS=${JAVAS:-"17:/usr/lib/jvm/java-17-openjdk-amd64/bin/java"} RUNS=${RUNS:-3} SKIP_STARTUP=1

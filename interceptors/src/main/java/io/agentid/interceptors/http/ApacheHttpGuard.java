@@ -126,12 +126,25 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
      * {@code HttpHost}), for request target {@code path} (a path with its query, or an absolute URI, whose own
      * authority does not count): on allow it is {@code hops.current}, on a block it is recorded and returned.
      */
+    /** An {@code HttpHost}'s {@code getSchemeName}, {@code getHostName}, {@code getPort} (4 and 5), looked up once. */
+    private static final ClassValue<Method[]> HOSTS = new ClassValue<>() {
+        @Override
+        protected Method[] computeValue(Class<?> type) {
+            try {
+                return new Method[] {type.getMethod("getSchemeName"), type.getMethod("getHostName"),
+                        type.getMethod("getPort")};
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException("not an HttpHost this agent knows: " + type, e);
+            }
+        }
+    };
+
     static IOException decide(HttpDecider decider, Hops hops, String client, String method, Object target,
             String path, long bodySize, HttpDecider.BodySource body) throws ReflectiveOperationException {
-        Class<?> t = target.getClass();
-        String scheme = HttpDecider.lower((String) t.getMethod("getSchemeName").invoke(target));
-        String host = (String) t.getMethod("getHostName").invoke(target);
-        int port = (Integer) t.getMethod("getPort").invoke(target);
+        Method[] h = HOSTS.get(target.getClass());
+        String scheme = HttpDecider.lower((String) h[0].invoke(target));
+        String host = (String) h[1].invoke(target);
+        int port = (Integer) h[2].invoke(target);
         int shownPort = port;
         if (port < 0 || port == HttpDecider.defaultPort(scheme)) {
             port = HttpDecider.defaultPort(scheme);
