@@ -69,10 +69,18 @@ class CollectorE2EIT {
 
     /** {@code java -javaagent:agentid.jar=policy=examples/demo-policy.yaml,agent.id=support-agent -jar sample-agent.jar}. */
     private static Run runSampleAgent(Jvms.Jvm jvm, String otlpEndpoint, Path dbDir) throws IOException, InterruptedException {
-        Path policy = root().resolve("examples/demo-policy.yaml");
+        return runAgentJar(jvm, root().resolve("examples/demo-policy.yaml"), AGENT, sampleJar(), otlpEndpoint, dbDir);
+    }
+
+    /**
+     * Runs a sample agent's jar with agentid attached ({@code policy}, {@code agentId}) and {@code --db-dir dbDir},
+     * exporting to {@code otlpEndpoint}, with none of this JVM's agentid or OpenTelemetry settings; at most 120 s.
+     */
+    static Run runAgentJar(Jvms.Jvm jvm, Path policy, String agentId, Path jar, String otlpEndpoint, Path dbDir)
+            throws IOException, InterruptedException {
         List<String> cmd = List.of(jvm.java().toString(), "-Xshare:auto",
-                "-javaagent:" + Forked.agentJar() + "=policy=" + policy + ",agent.id=" + AGENT,
-                "-jar", sampleJar().toString(), "--db-dir", dbDir.toString());
+                "-javaagent:" + Forked.agentJar() + "=policy=" + policy + ",agent.id=" + agentId,
+                "-jar", jar.toString(), "--db-dir", dbDir.toString());
         Path out = Files.createTempFile("sample-agent", ".out");
         Path err = Files.createTempFile("sample-agent", ".err");
         try {
@@ -83,7 +91,7 @@ class CollectorE2EIT {
             Process p = pb.start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError("the sample agent did not finish in 120 s: " + String.join(" ", cmd));
+                throw new AssertionError(jar.getFileName() + " did not finish in 120 s: " + String.join(" ", cmd));
             }
             return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));

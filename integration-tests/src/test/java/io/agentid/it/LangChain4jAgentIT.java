@@ -3,12 +3,11 @@ package io.agentid.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.agentid.it.CollectorE2EIT.Run;
 import io.agentid.it.support.CollectorProcess;
-import io.agentid.it.support.Forked;
 import io.agentid.it.support.Http;
 import io.agentid.it.support.Jvms;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,7 +17,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -59,36 +57,9 @@ class LangChain4jAgentIT {
         return jar.toAbsolutePath();
     }
 
-    record Run(int exitCode, String stdout, String stderr) {
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- agent stdout\n" + stdout + "\n--- agent stderr\n" + stderr;
-        }
-    }
-
     private static Run runAgent(Jvms.Jvm jvm, String otlpEndpoint, Path dbDir) throws IOException, InterruptedException {
-        Path policy = CollectorE2EIT.root().resolve("examples/langchain4j-policy.yaml");
-        List<String> cmd = List.of(jvm.java().toString(), "-Xshare:auto",
-                "-javaagent:" + Forked.agentJar() + "=policy=" + policy + ",agent.id=" + AGENT,
-                "-jar", agentJar().toString(), "--db-dir", dbDir.toString());
-        Path out = Files.createTempFile("lc4j-agent", ".out");
-        Path err = Files.createTempFile("lc4j-agent", ".err");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
-            pb.environment().keySet().removeIf(k -> k.startsWith("AGENTID_") || k.startsWith("OTEL_"));
-            pb.environment().remove("JAVA_TOOL_OPTIONS");
-            pb.environment().put("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint);
-            Process p = pb.start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("the LangChain4j agent did not finish in 120 s: " + String.join(" ", cmd));
-            }
-            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+        return CollectorE2EIT.runAgentJar(jvm, CollectorE2EIT.root().resolve("examples/langchain4j-policy.yaml"), AGENT,
+                agentJar(), otlpEndpoint, dbDir);
     }
 
     @ParameterizedTest(name = "agent on {0}")
