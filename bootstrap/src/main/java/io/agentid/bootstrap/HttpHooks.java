@@ -214,7 +214,7 @@ public abstract class HttpHooks {
                 try {
                     out = d.responseStream(connection, status, thrown, returned);
                 } finally {
-                    d.done(connection, status, null, thrown);
+                    d.done(connection, status, null, thrown, true);
                 }
             }
         } catch (Throwable t) {
@@ -234,7 +234,7 @@ public abstract class HttpHooks {
             return;
         }
         try {
-            d.done(connection, status, body, thrown);
+            d.done(connection, status, body, thrown, false);
         } catch (Throwable t) {
             Faults.report("http.url.done", t);
         }
@@ -257,7 +257,12 @@ public abstract class HttpHooks {
 
     protected abstract void redirected(Object connection, int status);
 
-    protected abstract void done(Object connection, int status, Object body, Throwable thrown);
+    /**
+     * The current hop is over. {@code answered}: the outermost {@code getInputStream()} returned or threw, so the
+     * connection sends no further request (else: {@code disconnect()}, which a redirect also calls, or a failed
+     * connect).
+     */
+    protected abstract void done(Object connection, int status, Object body, Throwable thrown, boolean answered);
 
     protected abstract IOException inputEnter(Object connection, Object body);
 

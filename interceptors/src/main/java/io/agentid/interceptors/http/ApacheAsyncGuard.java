@@ -174,7 +174,10 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
 
     // ---- HttpAsyncClient 4 ----
 
-    /** HttpAsyncClient 4's requests, per exchange handler. */
+    /**
+     * HttpAsyncClient 4's requests, per exchange handler, until the exchange completes or fails (removed then, so the
+     * map holds only exchanges in flight: a weak map full of finished ones spends its puts on resizing).
+     */
     private final Map<Object, Hops> exchanges4 = Collections.synchronizedMap(new WeakHashMap<>());
     private static final ClassValue<Api4> APIS_4 = new ClassValue<>() {
         @Override
@@ -274,12 +277,13 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
         }
         if (APIS_4.get(handler.getClass()).finalResponse(state) != null) {
             end4(hops, null); // the exchange's last request; a redirect's ends when its next hop is decided
+            exchanges4.remove(handler);
         }
     }
 
     @Override
     protected void failed(Object handler, Throwable cause) {
-        Hops hops = handler == null ? null : exchanges4.get(handler);
+        Hops hops = handler == null ? null : exchanges4.remove(handler);
         if (hops != null) {
             end4(hops, cause);
         }

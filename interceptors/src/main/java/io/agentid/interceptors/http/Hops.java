@@ -12,7 +12,10 @@ final class Hops {
     boolean firstSeen;
     /** The traceparent agentid set on the previous hop, to tell it from the application's. */
     String ownTraceparent;
-    /** OkHttp: the request object last decided (Apache HttpClient: its {@code ExecChain.Scope}), to tell a retry of it from a new request (a follow-up). */
+    /**
+     * OkHttp: the request object last decided (Apache HttpClient: its {@code ExecChain.Scope}), to tell a retry of it
+     * from a new request (a follow-up). JDK HttpClient: the call's {@code MultiExchange}, forgotten when it completes.
+     */
     Object request;
     /** OkHttp: the block of {@link #request}, rethrown if the client tries it again. */
     String blockedMessage;

@@ -18,6 +18,9 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -66,8 +69,13 @@ final class HttpGuard extends HttpHooks {
     private final Cache<Object, Body> bodies = Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
     /** The call whose {@code sendAsync} is running on this thread, for the {@code MultiExchange} it builds. */
     private final ThreadLocal<Object> pending = new ThreadLocal<>();
-    private final Cache<Object, Object> exchanges = Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
-    private final Cache<Object, Hops> connections = Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
+    /**
+     * The call each live {@code MultiExchange} belongs to, until it completes. A plain synchronized weak map: entries
+     * are removed when their call ends, so it holds only the calls in flight, and a put costs no cache maintenance.
+     */
+    private final Map<Object, Object> exchanges = Collections.synchronizedMap(new WeakHashMap<>());
+    /** The requests of each {@code HttpURLConnection} whose response has not been read yet (as {@link #exchanges}). */
+    private final Map<Object, Hops> connections = Collections.synchronizedMap(new WeakHashMap<>());
     /** Nesting of {@code HttpURLConnection.getInputStream} on this thread. */
     private final ThreadLocal<int[]> inputDepth = ThreadLocal.withInitial(() -> new int[1]);
 
@@ -157,12 +165,15 @@ final class HttpGuard extends HttpHooks {
         Object p = pending.get();
         if (p != null) {
             exchanges.put(multiExchange, p);
+            if (p instanceof Hops) {
+                ((Hops) p).request = multiExchange; // removed from exchanges when the call completes
+            }
         }
     }
 
     @Override
     protected IOException hop(Object multiExchange, Object request, Object previousResponse) {
-        Object bound = exchanges.getIfPresent(multiExchange);
+        Object bound = exchanges.get(multiExchange);
         if (bound == EXEMPT || !(request instanceof HttpRequest)) {
             return null;
         }
@@ -197,9 +208,15 @@ final class HttpGuard extends HttpHooks {
 
     private void complete(Hops hops, Object response, Throwable thrown) {
         HttpCall call;
+        Object exchange;
         synchronized (hops) {
             call = hops.current;
             hops.current = null;
+            exchange = hops.request;
+            hops.request = null;
+        }
+        if (exchange != null) {
+            exchanges.remove(exchange);
         }
         if (call == null) {
             return; // blocked (and recorded) on a redirect hop
@@ -254,7 +271,7 @@ final class HttpGuard extends HttpHooks {
         if (AgentThread.current() || url == null) {
             return null;
         }
-        Hops hops = connections.get(connection, k -> new Hops());
+        Hops hops = connections.computeIfAbsent(connection, k -> new Hops());
         synchronized (hops) {
             HttpCall prev = hops.current;
             if (prev != null) {
@@ -263,18 +280,12 @@ final class HttpGuard extends HttpHooks {
                 prev.end(System.nanoTime(), -1, null);
                 runtime.record(prev);
             }
-            URI uri;
-            try {
-                uri = url.toURI();
-            } catch (java.net.URISyntaxException e) {
-                uri = null;
-            }
+            // a URL keeps its parts as written (it never decodes), which is what URI's raw getters return
             String scheme = HttpDecider.lower(url.getProtocol());
             String host = url.getHost();
             int port = url.getPort() >= 0 ? url.getPort() : url.getDefaultPort();
-            String rawPath = uri != null && uri.getRawPath() != null ? uri.getRawPath() : url.getPath();
-            String full = HttpUrls.redact(scheme, url.getUserInfo(), host, url.getPort(), rawPath,
-                    uri != null ? uri.getRawQuery() : url.getQuery());
+            String rawPath = url.getPath();
+            String full = HttpUrls.redact(scheme, url.getUserInfo(), host, url.getPort(), rawPath, url.getQuery());
             IOException block = decider.decide(hops, URL_CONNECTION, method == null ? "GET" : method, scheme, host, port,
                     rawPath, full, fixedLength, null);
             if (block != null) {
@@ -298,7 +309,7 @@ final class HttpGuard extends HttpHooks {
 
     @Override
     protected void redirected(Object connection, int status) {
-        Hops hops = connections.getIfPresent(connection);
+        Hops hops = connections.get(connection);
         if (hops == null) {
             return;
         }
@@ -311,7 +322,7 @@ final class HttpGuard extends HttpHooks {
         if (depth[0]++ > 0) {
             return null;
         }
-        Hops hops = connections.getIfPresent(connection);
+        Hops hops = connections.get(connection);
         if (hops == null) {
             return null;
         }
@@ -388,7 +399,7 @@ final class HttpGuard extends HttpHooks {
         if (thrown != null || returned == null || status < 200 || status >= 300) {
             return returned;
         }
-        Hops hops = connections.getIfPresent(connection);
+        Hops hops = connections.get(connection);
         if (hops == null) {
             return returned;
         }
@@ -435,12 +446,20 @@ final class HttpGuard extends HttpHooks {
     }
 
     @Override
-    protected void done(Object connection, int status, Object body, Throwable thrown) {
-        Hops hops = connections.getIfPresent(connection);
+    protected void done(Object connection, int status, Object body, Throwable thrown, boolean answered) {
+        Hops hops = connections.get(connection);
         if (hops == null) {
             return;
         }
         end(hops, status, body, thrown);
+        if (answered) {
+            synchronized (hops) {
+                if (hops.blocked != null || hops.current != null) {
+                    return; // a blocked model request stays blocked when the response is asked again
+                }
+            }
+            connections.remove(connection);
+        }
     }
 
     private void end(Hops hops, int status, Object body, Throwable thrown) {
