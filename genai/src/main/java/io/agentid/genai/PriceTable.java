@@ -24,7 +24,7 @@ import java.util.Map;
  *
  * <p>A model name matches the longest key that is a prefix of it and is followed in it by {@code -}, {@code :},
  * {@code @} or nothing, so dated variants ({@code gpt-4o-2024-08-06}, {@code claude-sonnet-4-20250514}) take their
- * family's price, while {@code gpt-5.4} does not take {@code gpt-5}'s. Names are compared in lower case, after
+ * family's price, while {@code gpt-5.9} does not take {@code gpt-5}'s. Names are compared in lower case, after
  * dropping a {@code models/} or {@code vendor/} path and a fine-tune's {@code ft:} prefix.
  */
 public final class PriceTable {

@@ -44,13 +44,19 @@ class PriceTableTest {
         "models/gemini-2.5-flash-lite,    gemini-2.5-flash-lite",
         "gemini-2.5-flash-preview-05-20,  gemini-2.5-flash",
         "gpt-4o@2024-08-06,               gpt-4o",
+        "gpt-5.4-2026-03-05,              gpt-5.4",
+        "gpt-5.4-mini-2026-03-17,         gpt-5.4-mini",
+        "claude-opus-4-6,                 claude-opus-4-6",
+        "claude-opus-4-7-20260416,        claude-opus-4-7",
+        "claude-sonnet-5-5,               claude-sonnet-5-5",
+        "claude-haiku-4-5-20251001,       claude-haiku-4-5",
     })
     void longestPrefixMatch(String model, String key) {
         assertThat(PriceTable.shipped().lookup(model)).isNotNull().extracting(ModelPrice::name).isEqualTo(key);
     }
 
     @ParameterizedTest
-    @CsvSource({"gpt-5.4", "gpt-4oo", "llama3", "claude", "''"})
+    @CsvSource({"gpt-5.9", "gpt-4oo", "llama3", "claude", "''"})
     void noMatchWithoutABoundary(String model) {
         assertThat(PriceTable.shipped().lookup(model)).isNull();
     }

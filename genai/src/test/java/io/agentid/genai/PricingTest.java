@@ -80,6 +80,18 @@ class PricingTest {
     }
 
     @Test
+    void newerModelsTakeTheirOwnPricesNotTheirFamilysFallback() {
+        // claude-opus-4-6 used to fall back to claude-opus-4 ($15/$75); its list price is $5/$25
+        CostEstimate opus = Pricing.estimate(request(Api.ANTHROPIC_MESSAGES, "claude-opus-4-6", 1000, 1, 10_000), TABLE);
+        assertThat(opus.usd()).isCloseTo((10_000 * 5.0 + 1000 * 25.0) / 1e6, within(1e-12));
+        // gpt-5.4: 2x input and 1.5x output above 272K input tokens
+        CostEstimate small = Pricing.estimate(request(Api.OPENAI_RESPONSES, "gpt-5.4", 1000, 1, 272_000), TABLE);
+        CostEstimate large = Pricing.estimate(request(Api.OPENAI_RESPONSES, "gpt-5.4", 1000, 1, 272_001), TABLE);
+        assertThat(small.usd()).isCloseTo((272_000 * 2.50 + 1000 * 15.0) / 1e6, within(1e-12));
+        assertThat(large.usd()).isCloseTo((272_001 * 5.00 + 1000 * 22.50) / 1e6, within(1e-12));
+    }
+
+    @Test
     void endToEndFromARecognisedRequest() {
         byte[] body = ("{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":2048,\"messages\":"
                 + "[{\"role\":\"user\",\"content\":\"Plan a three-day trip to Kyoto.\"}]}").getBytes(StandardCharsets.UTF_8);
