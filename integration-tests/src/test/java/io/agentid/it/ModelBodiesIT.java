@@ -12,6 +12,7 @@ import io.agentid.genai.PriceTable;
 import io.agentid.genai.Pricing;
 import io.agentid.genai.Usage;
 import io.agentid.it.apps.ApacheModelApp;
+import io.agentid.it.apps.ChunkedModelApp;
 import io.agentid.it.apps.ModelBodiesApp;
 import io.agentid.it.apps.OkHttpModelApp;
 import io.agentid.it.support.Forked;
@@ -19,11 +20,15 @@ import io.agentid.it.support.Jvms;
 import io.agentid.it.support.OtlpSink;
 import io.agentid.it.support.OtlpSink.SpanRecord;
 import io.agentid.it.support.Policies;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +37,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,8 +56,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code cost_usd} and never reaches the server; that the usage and actual cost of a JSON response (plain, and
  * gzipped where the client decodes above agentid's hook) are recorded while the application reads exactly the bytes
  * the server sent; and what is not covered: a one-shot or non-repeatable body is decided on its path only (the
- * expensive model goes out, cost unknown), a server-sent-events stream's usage is not read, and neither is a gzipped
- * answer on HttpClient 4 (decoded below agentid's hook, length unknown).
+ * expensive model goes out, cost unknown), and a server-sent-events stream's usage is not read. (HttpClient 4 decodes
+ * gzip below agentid's hook, so its gzipped answer is read as one of unknown length, decoded.)
+ *
+ * <p>{@link #readsChunkedAnswersAhead} does the same for answers without a {@code Content-Length}
+ * ({@code Transfer-Encoding: chunked}), through OkHttp 4 and 5, HttpClient 5 and 4 and HttpURLConnection, each run
+ * once with the agent and once without: the usage of a plain, a gzipped and an exactly-1-MiB chunked JSON answer is
+ * recorded, one byte more is not; every step's outcome (the bytes' length and digest, or the failure the
+ * application caught and what it had read before) is the same with and without the agent, and is what the server
+ * sent; a stream and a request that is no model call are not read ahead (their servers hold the body back until the
+ * application, having got the response, says so).
  */
 class ModelBodiesIT {
     static final String RESPONSE = ModelCallsIT.RESPONSE;
@@ -67,12 +83,134 @@ class ModelBodiesIT {
     private static final Map<String, String> bodies = new ConcurrentHashMap<>();
     private static final Map<String, Boolean> gzipped = new ConcurrentHashMap<>();
 
+    /** The chunked server ({@link #chunkedAnswer}) and the one that breaks its answers ({@link #breakAnswers}). */
+    private static HttpServer chunked;
+    private static ServerSocket broken;
+    private static final Map<String, CountDownLatch> signals = new ConcurrentHashMap<>();
+    /** Per held step: whether the application's signal came before the server gave up waiting for it. */
+    private static final Map<String, Boolean> held = new ConcurrentHashMap<>();
+    /** How long a held answer waits for the application's signal: only a failing run waits this long. */
+    private static final long HOLD_SECONDS = 20;
+    /** What the breaking server sends of {@link ChunkedModelApp#RESPONSE}: a whole chunk, then part of the next. */
+    private static final int BROKEN_CHUNK = 100;
+    private static final int BROKEN_PART = 10;
+
     @BeforeAll
     static void startServer() throws IOException {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", ModelBodiesIT::answer);
         server.start();
+        chunked = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        chunked.createContext("/", ModelBodiesIT::chunkedAnswer);
+        chunked.setExecutor(Executors.newCachedThreadPool()); // a held answer waits for another request
+        chunked.start();
+        broken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Thread t = new Thread(ModelBodiesIT::breakAnswers, "broken-server");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * Answers with a length of 0, so {@code com.sun.net.httpserver} sends {@code Transfer-Encoding: chunked}, the
+     * body in several chunks; gzipped for {@code *_gzip} when asked; {@code *_held}: a first part, then the rest
+     * once {@code /signal/<name>} came. Records each request's count and the bytes it sent.
+     */
+    private static void chunkedAnswer(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            bodies.put(path, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            counts.merge(path, 1, Integer::sum);
+            if (path.startsWith("/signal/")) {
+                signal(path.substring("/signal/".length())).countDown();
+                exchange.sendResponseHeaders(200, 2);
+                exchange.getResponseBody().write("ok".getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
+            String name = path.substring(1, path.indexOf('/', 1));
+            String step = name.substring(name.indexOf('_') + 1);
+            byte[] answer = ChunkedModelApp.answer(step);
+            exchange.getResponseHeaders().add("Content-Type", step.startsWith("stream")
+                    ? "text/event-stream" : "application/json");
+            String accepts = exchange.getRequestHeaders().getFirst("Accept-Encoding");
+            if (step.contains("gzip") && accepts != null && accepts.contains("gzip")) {
+                answer = gzip(answer);
+                exchange.getResponseHeaders().add("Content-Encoding", "gzip");
+                gzipped.put(path, true);
+            }
+            exchange.sendResponseHeaders(200, 0); // no length: chunked
+            OutputStream out = exchange.getResponseBody();
+            int piece = answer.length > 100_000 ? 64 * 1024 : 40;
+            for (int i = 0; i < answer.length; i += piece) {
+                out.write(answer, i, Math.min(piece, answer.length - i));
+                out.flush(); // one chunk each
+                if (i == 0 && step.endsWith("_held")) {
+                    try {
+                        held.put(name, signal(name).await(HOLD_SECONDS, TimeUnit.SECONDS));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+            out.close();
+        }
+    }
+
+    private static CountDownLatch signal(String name) {
+        return signals.computeIfAbsent(name, k -> new CountDownLatch(1));
+    }
+
+    /**
+     * Reads each request, answers 200 chunked JSON with one whole chunk of {@link #BROKEN_CHUNK} bytes and
+     * {@link #BROKEN_PART} bytes of a longer one, then closes the connection.
+     */
+    private static void breakAnswers() {
+        byte[] answer = ChunkedModelApp.RESPONSE.getBytes(StandardCharsets.UTF_8);
+        while (!broken.isClosed()) {
+            try (Socket s = broken.accept()) {
+                InputStream in = new BufferedInputStream(s.getInputStream());
+                String path = null;
+                long length = 0;
+                for (String line; !(line = line(in)).isEmpty(); ) {
+                    if (path == null) {
+                        path = line.split(" ")[1];
+                    } else if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                        length = Long.parseLong(line.substring(15).trim());
+                    }
+                }
+                bodies.put(path, new String(in.readNBytes((int) length), StandardCharsets.UTF_8));
+                counts.merge(path, 1, Integer::sum);
+                OutputStream out = s.getOutputStream();
+                out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + Integer.toHexString(BROKEN_CHUNK) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(answer, 0, BROKEN_CHUNK);
+                out.write(("\r\n" + Integer.toHexString(answer.length - BROKEN_CHUNK) + "\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(answer, BROKEN_CHUNK, BROKEN_PART);
+                out.flush();
+            } catch (IOException e) {
+                // closed at the end, or a client that went away
+            }
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c; (c = in.read()) >= 0 && c != '\n'; ) {
+            if (c != '\r') {
+                b.append((char) c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static byte[] gzip(byte[] b) throws IOException {
+        ByteArrayOutputStream z = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(z)) {
+            out.write(b);
+        }
+        return z.toByteArray();
     }
 
     private static void answer(HttpExchange exchange) throws IOException {
@@ -106,9 +244,15 @@ class ModelBodiesIT {
     }
 
     @AfterAll
-    static void stopServer() {
+    static void stopServer() throws IOException {
         if (server != null) {
             server.stop(0);
+        }
+        if (chunked != null) {
+            chunked.stop(0);
+        }
+        if (broken != null) {
+            broken.close();
         }
     }
 
@@ -170,16 +314,12 @@ class ModelBodiesIT {
                     .allSatisfy(s -> assertThat(s.attr("agentid.http.client")).isEqualTo(clientAttr));
 
             // priced before it was sent, and its usage read from the JSON answer
-            boolean gzipUsage = !client.equals("apache4"); // HttpClient 4 decodes below agentid's hook
+            // (HttpClient 4 decodes gzip below agentid's hook: read as an answer of unknown length, decoded)
             for (String step : List.of("cheap", "async_cheap", "gzip_cheap")) {
                 SpanRecord s = span(sink, prefix + step);
                 assertPriced(s, prefix + step, "gpt-4o-mini", 50);
                 assertThat(s.attr("agentid.decision")).isEqualTo("allow");
-                if (!step.equals("gzip_cheap") || gzipUsage) {
-                    assertUsage(s);
-                } else {
-                    assertThat(s.attr("gen_ai.usage.input_tokens")).as(s.toString()).isNull();
-                }
+                assertUsage(s);
             }
             SpanRecord expensive = span(sink, prefix + "expensive");
             assertThat(expensive.attr("agentid.decision")).isEqualTo("deny");
@@ -202,6 +342,115 @@ class ModelBodiesIT {
             assertThat(oneShot.attr("gen_ai.request.model")).isNull();
             assertThat(oneShot.attr("agentid.cost.estimate_usd")).isNull();
         }
+    }
+
+    /** Every JVM × OkHttp 4, OkHttp 5, HttpClient 5, HttpClient 4, HttpURLConnection. */
+    static List<Arguments> chunkedCases() {
+        List<Arguments> out = new ArrayList<>();
+        for (Jvms.Jvm jvm : Jvms.all()) {
+            for (String client : List.of("okhttp4", "okhttp5", "apache5", "apache4", "url")) {
+                out.add(Arguments.of(jvm, client));
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("chunkedCases")
+    void readsChunkedAnswersAhead(Jvms.Jvm jvm, String client) throws Exception {
+        String prefix = client.startsWith("okhttp") ? "ok_" : client.equals("apache5") ? "ap5_"
+                : client.equals("apache4") ? "ap4_" : "url_";
+        String clientAttr = client.startsWith("okhttp") ? "okhttp" : client.equals("apache5") ? "apache-httpclient"
+                : client.equals("apache4") ? "apache-httpclient-4" : "java.net.HttpURLConnection";
+        Forked.Result bare = chunkedRun(jvm, client, null);
+        assertHeld(prefix, bare);
+        try (OtlpSink sink = new OtlpSink()) {
+            Forked.Result r = chunkedRun(jvm, client, sink);
+            assertHeld(prefix, r);
+
+            // the application read the same with and without the agent, and that is what the server sent
+            for (String[] s : ChunkedModelApp.STEPS) {
+                String name = prefix + s[0];
+                assertThat(r.value("step." + name)).as(name + " with the agent; without it:\n" + bare)
+                        .isEqualTo(bare.value("step." + name));
+                assertThat(counts.get(ChunkedModelApp.path(name))).as(name).isEqualTo(1);
+                assertThat(bodies.get(ChunkedModelApp.path(name))).as(name).isEqualTo(ChunkedModelApp.body(s[0]));
+                if (s[0].equals("broken")) {
+                    continue;
+                }
+                byte[] sent = ChunkedModelApp.answer(s[0]);
+                if (s[0].contains("gzip") && client.equals("url")) {
+                    sent = gzip(sent); // HttpURLConnection does not decode
+                }
+                assertThat(r.value("step." + name)).as(name)
+                        .isEqualTo("ok 200 " + sent.length + " " + ChunkedModelApp.sha256(sent, sent.length));
+            }
+            assertThat(gzipped.get(ChunkedModelApp.path(prefix + "chunked_gzip"))).as("the answer was gzipped")
+                    .isTrue();
+            // a broken answer: the bytes that arrived, then the client's own failure
+            String brokenStep = r.value("step." + prefix + "broken");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("failed 200 (\\S+) .* after (\\d+) (\\S+)")
+                    .matcher(brokenStep);
+            assertThat(m.matches()).as(brokenStep).isTrue();
+            assertThat(IOException.class).as(brokenStep)
+                    .isAssignableFrom(Class.forName(m.group(1), false, ModelBodiesIT.class.getClassLoader()));
+            int read = Integer.parseInt(m.group(2));
+            byte[] response = ChunkedModelApp.RESPONSE.getBytes(StandardCharsets.UTF_8);
+            assertThat(read).as(brokenStep).isBetween(BROKEN_CHUNK, BROKEN_CHUNK + BROKEN_PART);
+            assertThat(m.group(3)).isEqualTo(ChunkedModelApp.sha256(response, read));
+
+            List<SpanRecord> spans = sink.spans(s -> !s.attr("url.full").contains("/signal/"));
+            assertThat(spans).as(spans.toString()).hasSize(ChunkedModelApp.STEPS.length)
+                    .allSatisfy(s -> assertThat(s.attr("agentid.http.client")).isEqualTo(clientAttr))
+                    .allSatisfy(s -> assertThat(s.attr("http.response.status_code")).isEqualTo("200"));
+            for (String step : List.of("chunked", "chunked_gzip", "chunked_cap")) {
+                SpanRecord s = chunkedSpan(sink, prefix + step);
+                assertThat(s.attr("gen_ai.request.model")).as(s.toString()).isEqualTo("gpt-4o-mini");
+                assertUsage(s);
+            }
+            // not read ahead (longer than the cap, a stream, not a model call) or not complete (broken)
+            for (String step : List.of("chunked_big", "stream_held", "other_held", "broken")) {
+                SpanRecord s = chunkedSpan(sink, prefix + step);
+                assertThat(s.attr("gen_ai.usage.input_tokens")).as(s.toString()).isNull();
+                assertThat(s.attr("agentid.cost.actual_usd")).as(s.toString()).isNull();
+            }
+            assertThat(chunkedSpan(sink, prefix + "chunked_big").attr("gen_ai.request.model")).isEqualTo("gpt-4o-mini");
+            assertThat(chunkedSpan(sink, prefix + "stream_held").attr("gen_ai.request.stream")).isEqualTo("true");
+            assertThat(chunkedSpan(sink, prefix + "other_held").attr("gen_ai.operation.name")).isNull();
+        }
+    }
+
+    private Forked.Result chunkedRun(Jvms.Jvm jvm, String client, OtlpSink sink) throws Exception {
+        counts.clear();
+        bodies.clear();
+        gzipped.clear();
+        signals.clear();
+        held.clear();
+        Forked f = Forked.of(jvm, ChunkedModelApp.class).args(String.valueOf(chunked.getAddress().getPort()),
+                String.valueOf(broken.getLocalPort()), client.startsWith("okhttp") ? "okhttp" : client);
+        if (client.startsWith("okhttp")) {
+            f.classPath(okHttpClassPath(client.substring(6)));
+        }
+        if (sink != null) {
+            f.agent("policy=" + Policies.path("model-calls.yaml") + ",agent.id=model-agent").exportTo(sink);
+        }
+        Forked.Result r = f.run().assertSucceeded();
+        assertThat(r.value("done")).as(r.toString()).isEqualTo("true");
+        return r;
+    }
+
+    /** The application got the response of a held step before its body was complete, and signalled. */
+    private static void assertHeld(String prefix, Forked.Result r) {
+        for (String step : List.of("stream_held", "other_held")) {
+            assertThat(held.get(prefix + step)).as(step + ": the client returned before the body ended\n" + r)
+                    .isTrue();
+        }
+    }
+
+    private static SpanRecord chunkedSpan(OtlpSink sink, String name) {
+        List<SpanRecord> spans = sink.spans(s -> s.attr("url.full").endsWith(ChunkedModelApp.path(name)));
+        assertThat(spans).as(name).hasSize(1);
+        return spans.get(0);
     }
 
     private static void assertPriced(SpanRecord s, String name, String model, int maxTokens) {

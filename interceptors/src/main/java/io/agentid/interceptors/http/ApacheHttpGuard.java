@@ -27,7 +27,8 @@ import java.lang.reflect.Method;
  * connects, through a proxy or not, whatever the request's {@code Host} header or authority says.
  *
  * <p><b>Model calls.</b> A repeatable entity of known length is written into a buffer and priced before the decision
- * ({@link Api#modelBody}); a 2xx JSON answer of known length is read ahead at the innermost element
+ * ({@link Api#modelBody}); a 2xx JSON answer of at most 1 MiB (known length, or chunked: read up to the cap) is
+ * read ahead at the innermost element
  * ({@code ProtocolExec}) and the response given an entity of the same bytes ({@link Api#bufferModelBody}).
  */
 final class ApacheHttpGuard extends ApacheHttpHooks {
@@ -326,9 +327,10 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
 
         /**
          * For a model response whose entity is one JSON document of known length of at most
-         * {@link ModelCalls#RESPONSE_CAP}: reads the entity (to its end, which releases the connection as
-         * {@code EntityUtils.consume} would), gives the response a new entity over the same bytes with the same
-         * headers, and returns the body (decoded, if the server gzipped it and the client decodes above this point)
+         * {@link ModelCalls#RESPONSE_CAP}, or of unknown length (chunked: read up to the cap): reads the entity (to
+         * its end, which releases the connection as {@code EntityUtils.consume} would), gives the response a new
+         * entity over the same bytes (then the rest of a longer one, or the read's failure) with the same headers,
+         * and returns the body (null if it did not end within the cap) (decoded, if the server gzipped it and the client decodes above this point)
          * for its usage. Otherwise leaves the response alone and returns null.
          */
         abstract byte[] bufferModelBody(Object response) throws ReflectiveOperationException;
@@ -419,7 +421,7 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
             long length = (Long) contentLength.invoke(e);
             String encoding = (String) contentEncoding.invoke(e);
             boolean gzip = BodyCopy.gzip(encoding);
-            if (type == null || !ModelCalls.jsonBody(type) || length < 0 || length > ModelCalls.RESPONSE_CAP
+            if (type == null || !ModelCalls.jsonBody(type) || length > ModelCalls.RESPONSE_CAP
                     || !(BodyCopy.identity(encoding) || gzip)) {
                 return null;
             }
@@ -496,6 +498,9 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
                 "org.apache.http.entity.InputStreamEntity", "java.io.InputStream", "long");
         private final Method setContentType = optional("org.apache.http.entity.AbstractHttpEntity", "setContentType",
                 "org.apache.http.Header");
+        private final Method isChunked = optional("org.apache.http.HttpEntity", "isChunked");
+        private final Method setChunked = isChunked == null ? null
+                : optional("org.apache.http.entity.AbstractHttpEntity", "setChunked", "boolean");
 
         Api4(ClassLoader loader) {
             super(CLIENT_4, loader);
@@ -524,7 +529,8 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
 
         /**
          * HttpClient 4 decodes gzip inside {@code ProtocolExec} ({@code ResponseContentEncoding}), so a compressed
-         * answer reaches this point as a decoding entity of unknown length, which is left alone.
+         * answer reaches this point as a decoding entity of unknown length and no encoding: it is read like a chunked
+         * answer, decoded, up to the cap.
          */
         @Override
         byte[] bufferModelBody(Object response) throws ReflectiveOperationException {
@@ -539,7 +545,7 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
             Object typeHeader = contentType.invoke(e);
             String type = value(typeHeader);
             long length = (Long) contentLength.invoke(e);
-            if (type == null || !ModelCalls.jsonBody(type) || length < 0 || length > ModelCalls.RESPONSE_CAP
+            if (type == null || !ModelCalls.jsonBody(type) || length > ModelCalls.RESPONSE_CAP
                     || !BodyCopy.identity(value(contentEncoding.invoke(e)))) {
                 return null;
             }
@@ -547,6 +553,9 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
             BodyCopy b = BodyCopy.read(in, length);
             Object replacement = streamEntity.newInstance(b.replay, length);
             setContentType.invoke(replacement, typeHeader);
+            if (setChunked != null) {
+                setChunked.invoke(replacement, isChunked.invoke(e));
+            }
             setEntity.invoke(response, replacement);
             return b.decoded(false);
         }

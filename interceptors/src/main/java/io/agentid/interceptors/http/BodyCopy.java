@@ -6,15 +6,18 @@ package io.agentid.interceptors.http;
  * original, which replays exactly what was read.
  */
 final class BodyCopy {
+    /** The first buffer for a body of unknown length (chunked): most model answers fit; it grows up to the cap. */
+    private static final int FIRST_BUFFER = 16 * 1024;
+
     final byte[] bytes;
     final int length;
     final boolean complete;
     final java.io.InputStream replay;
 
-    BodyCopy(byte[] bytes, int length, java.io.IOException failure, java.io.InputStream replay) {
+    private BodyCopy(byte[] bytes, int length, boolean complete, java.io.InputStream replay) {
         this.bytes = bytes;
         this.length = length;
-        this.complete = failure == null && length < bytes.length;
+        this.complete = complete;
         this.replay = replay;
     }
 
@@ -36,17 +39,26 @@ final class BodyCopy {
     }
 
     /**
-     * Reads {@code in} up to its end (at most {@code length} + 1 bytes: a length-delimited stream ends there) and
-     * returns the stream to give the application in its place, which replays exactly what was read, then the
-     * rest of {@code in} if it had not ended, or the failure the read ended with.
+     * Reads {@code in} up to its end and returns the stream to give the application in its place, which replays
+     * exactly what was read, then the rest of {@code in} if it had not ended, or the failure the read ended with.
+     * With a known {@code length} (at most the cap) it reads at most {@code length} + 1 bytes (a length-delimited
+     * stream ends there) and the copy is complete when exactly {@code length} came before the end. With
+     * {@code length} < 0 (chunked, or delimited by the connection's close) it reads at most
+     * {@link ModelCalls#RESPONSE_CAP} + 1 bytes, and the copy is complete when the stream ended within the cap; a
+     * longer body is left where the read stopped, its prefix replayed before the rest.
      */
     static BodyCopy read(java.io.InputStream in, long length) {
-        byte[] b = new byte[(int) length + 1];
+        boolean known = length >= 0;
+        int limit = known ? (int) length + 1 : ModelCalls.RESPONSE_CAP + 1;
+        byte[] b = new byte[known ? limit : Math.min(limit, FIRST_BUFFER)];
         int n = 0;
         java.io.IOException failure = null;
         boolean ended = false;
         try {
-            while (n < b.length) {
+            while (n < limit) {
+                if (n == b.length) {
+                    b = java.util.Arrays.copyOf(b, (int) Math.min(limit, 2L * b.length));
+                }
                 int k = in.read(b, n, b.length - n);
                 if (k < 0) {
                     ended = true;
@@ -64,8 +76,8 @@ final class BodyCopy {
                 // the body was read whole
             }
         }
-        return new BodyCopy(b, n, ended && n == length ? null : failure,
-                new ReplayInputStream(b, n, failure, ended ? null : in));
+        boolean complete = ended && (known ? n == length : n <= ModelCalls.RESPONSE_CAP);
+        return new BodyCopy(b, n, complete, new ReplayInputStream(b, n, failure, ended ? null : in));
     }
 
     static boolean identity(String encoding) {

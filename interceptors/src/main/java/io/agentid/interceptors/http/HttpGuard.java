@@ -54,7 +54,7 @@ import java.util.concurrent.ExecutionException;
  * which is only complete when the response is asked for, so such a request is decided once more then
  * ({@code getInputStream}, before the body is written). A model request is decided with its model and estimated
  * cost; the span carries the GenAI attributes, and the usage: for HttpClient read from a String or byte[] body, for
- * HttpURLConnection from a JSON answer of known length read ahead ({@link #responseStream}).
+ * HttpURLConnection from a JSON answer of at most 1 MiB (known length or chunked) read ahead ({@link #responseStream}).
  */
 final class HttpGuard extends HttpHooks {
     static final String JDK_CLIENT = "java.net.http";
@@ -386,12 +386,12 @@ final class HttpGuard extends HttpHooks {
     }
 
     /**
-     * A 2xx answer to a model request whose body is one JSON document (not a stream) of known length of at most
-     * {@link ModelCalls#RESPONSE_CAP}, plain or gzip: read here, at the end of the outermost {@code getInputStream()}
-     * (also behind {@code getResponseCode()}), to its end, so its usage is on the span, which ends now; the
-     * application gets a stream of exactly the bytes read (then the same failure, if the read failed). The server
-     * has sent its length, so this waits at most for that many bytes, which the application reads next. Anything
-     * else: {@code returned}, untouched.
+     * A 2xx answer to a non-streamed model request whose body is one JSON document (not a stream), of known length
+     * of at most {@link ModelCalls#RESPONSE_CAP} or of unknown length (chunked: read up to the cap), plain or gzip:
+     * read here, at the end of the outermost {@code getInputStream()} (also behind {@code getResponseCode()}), to its
+     * end, so its usage is on the span, which ends now; the application gets a stream of exactly the bytes read, then
+     * the rest if the body was longer than the cap, or the same failure if the read failed ({@link BodyCopy#read}).
+     * The caller waits here for the body, which it reads next anyway. Anything else: {@code returned}, untouched.
      */
     @Override
     protected java.io.InputStream responseStream(Object connection, int status, Throwable thrown,
@@ -424,7 +424,7 @@ final class HttpGuard extends HttpHooks {
             depth[0]--;
         }
         boolean gzip = BodyCopy.gzip(encoding);
-        if (type == null || !ModelCalls.jsonBody(type) || length < 0 || length > ModelCalls.RESPONSE_CAP
+        if (type == null || !ModelCalls.jsonBody(type) || length > ModelCalls.RESPONSE_CAP
                 || !(gzip || BodyCopy.identity(encoding))) {
             return returned;
         }

@@ -36,7 +36,8 @@ import java.util.List;
  *
  * <p><b>Model calls.</b> For a request whose path is a model call's, a replayable body (known length, not one-shot
  * or duplex) is written into an okio {@code Buffer} and priced before the decision ({@link RequestApi#modelBody});
- * a 2xx JSON answer of known length is copied with {@code peekBody} for its usage ({@link ResponseApi#peekModelBody}).
+ * a 2xx JSON answer of at most 1 MiB (known length, or chunked) is copied with {@code peekBody} for its usage
+ * ({@link ResponseApi#peekModelBody}).
  */
 final class OkHttpGuard extends OkHttpHooks {
     static final String CLIENT = "okhttp";
@@ -355,13 +356,14 @@ final class OkHttpGuard extends OkHttpHooks {
         /**
          * A copy of a model response's body for its usage, read without consuming it ({@code Response.peekBody}: the
          * bytes stay in the source's buffer, and the application reads all of them), or null. Only a JSON body
-         * (not {@code text/event-stream}, not NDJSON) whose length on the wire is known and at most
-         * {@link ModelCalls#RESPONSE_CAP}: the whole of it has been sent when the headers say its length, so the
-         * peek waits at most for that many bytes to arrive, which the application is about to read anyway. A body
-         * OkHttp decompresses (it asked for gzip itself) has no length of its own: the network response's
-         * {@code Content-Length} bounds what is read, and the decoded copy must fit the cap too. Never a stream,
-         * and never a body of unknown length (chunked without a length): peeking could wait for a server that is
-         * still writing.
+         * (not {@code text/event-stream}, not NDJSON; the caller has ruled out {@code stream: true} requests) whose
+         * length on the wire is at most {@link ModelCalls#RESPONSE_CAP} or unknown (chunked). The peek reads at
+         * most the cap + 1 decoded bytes and waits for the body's end, which the application is about to read
+         * anyway; a body that did not end within the cap gives no copy (its prefix stays buffered for the
+         * application, the rest on the wire). A body OkHttp decompresses (it asked for gzip itself) has no length
+         * of its own: the network response's {@code Content-Length}, if any, bounds it, and the decoded copy must
+         * fit the cap too. If the body fails to arrive, the bytes that did stay buffered and the application's own
+         * read of the source fails where the peek did.
          */
         byte[] peekModelBody(Object response) {
             try {
@@ -379,9 +381,10 @@ final class OkHttpGuard extends OkHttpHooks {
                     String wire = network == null ? null : (String) header.invoke(network, "Content-Length");
                     length = wire == null ? -1 : Long.parseLong(wire.trim());
                 }
-                if (length < 0 || length > ModelCalls.RESPONSE_CAP) {
+                if (length > ModelCalls.RESPONSE_CAP) {
                     return null;
                 }
+                // known length, or unknown (chunked): at most the cap + 1 decoded bytes; fewer means it ended
                 byte[] copy = (byte[]) bytes.invoke(peekBody.invoke(response, (long) ModelCalls.RESPONSE_CAP + 1));
                 return copy.length <= ModelCalls.RESPONSE_CAP ? copy : null;
             } catch (ReflectiveOperationException | RuntimeException e) {

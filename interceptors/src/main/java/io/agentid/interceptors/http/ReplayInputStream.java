@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * The response body a guard read ahead of the application (Apache HttpClient, for a model response's usage), given
- * back to it as it came: the same bytes, then what the original stream still has ({@code rest}, if it did not end),
- * or the same failure the read ended with.
+ * The response body a guard read ahead of the application (Apache HttpClient and HttpURLConnection, for a model
+ * response's usage), given back to it as it came: the same bytes, then what the original stream still has
+ * ({@code rest}, if it did not end), or the very failure the read ended with (the same instance, so the same class
+ * and message the application would have caught; its stack trace is the read-ahead's), on every read past the bytes.
  */
 final class ReplayInputStream extends InputStream {
     private final byte[] bytes;
@@ -47,8 +48,7 @@ final class ReplayInputStream extends InputStream {
 
     private int end() throws IOException {
         if (failure != null) {
-            IOException again = new IOException(failure.getMessage(), failure);
-            throw again;
+            throw failure;
         }
         return -1;
     }

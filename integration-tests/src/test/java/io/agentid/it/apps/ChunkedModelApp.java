@@ -1,0 +1,335 @@
+package io.agentid.it.apps;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Model calls answered with {@code Transfer-Encoding: chunked} (no {@code Content-Length}) by {@code ModelBodiesIT}'s
+ * loopback servers, through one client (argument 3: {@code okhttp} (4 or 5, whichever is on the class path),
+ * {@code apache5}, {@code apache4} or {@code url} for HttpURLConnection). Each step posts to
+ * {@link #path(String)} and reads the response body itself, byte by byte as an application would, printing
+ * {@code step.<name>=ok <status> <length> <sha-256>} or, if reading failed, {@code step.<name>=failed <status>
+ * <exception class> <message> after <length> <sha-256 of what was read>}. The test runs it with and without the
+ * agent and compares. A {@code *_held} step's server sends the headers and a first part, then waits until the
+ * application asks {@code /signal/<name>}, which it does once the client has returned the response and before it
+ * reads the body: with a client that read the body ahead, the signal would come only after the server gave up
+ * waiting. Arguments 1 and 2: the chunked server's port, the port of the server that breaks its answers.
+ */
+public final class ChunkedModelApp {
+    /** The steps: name, server ("chunked" or "broken"). */
+    public static final String[][] STEPS = {
+        {"chunked", "chunked"},
+        {"chunked_gzip", "chunked"},
+        {"chunked_cap", "chunked"},
+        {"chunked_big", "chunked"},
+        {"stream_held", "chunked"},
+        {"other_held", "chunked"},
+        {"broken", "broken"},
+    };
+    /** agentid's cap on what it reads ahead (ModelCalls.RESPONSE_CAP). */
+    public static final int CAP = 1 << 20;
+    public static final String RESPONSE = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\","
+            + "\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+            + "\"content\":\"2, 3, 5. 1 has one divisor.\"},\"finish_reason\":\"stop\"}],"
+            + "\"usage\":{\"prompt_tokens\":31,\"completion_tokens\":12,\"total_tokens\":43}}";
+    public static final String STREAM = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\","
+            + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"2, 3, 5.\"}}]}\n\n"
+            + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini\",\"choices\":[],"
+            + "\"usage\":{\"prompt_tokens\":31,\"completion_tokens\":12,\"total_tokens\":43}}\n\n"
+            + "data: [DONE]\n\n";
+
+    private ChunkedModelApp() {}
+
+    /** A step's path; {@code other_*} is no model call's. */
+    public static String path(String name) {
+        return name.contains("other_") ? "/" + name + "/api/orders" : "/" + name + "/v1/chat/completions";
+    }
+
+    /** The request body of a step: a chat completion of gpt-4o-mini, streamed for {@code stream_*}. */
+    public static String body(String step) {
+        String stream = step.startsWith("stream") ? ",\"stream\":true,\"stream_options\":{\"include_usage\":true}" : "";
+        return "{\"model\":\"gpt-4o-mini\",\"max_tokens\":50" + stream + ",\"messages\":["
+                + "{\"role\":\"system\",\"content\":\"You are a terse assistant.\"},"
+                + "{\"role\":\"user\",\"content\":\"Name three prime numbers and say why 1 is not one of them.\"}]}";
+    }
+
+    /**
+     * The answer of a step, before any gzip: {@code chunked_cap} is exactly {@link #CAP} bytes and
+     * {@code chunked_big} one more, both with their usage first (so that a reader that took a prefix would find it).
+     */
+    public static byte[] answer(String step) {
+        switch (step) {
+            case "chunked_cap":
+                return padded(CAP);
+            case "chunked_big":
+                return padded(CAP + 1);
+            case "stream_held":
+                return STREAM.getBytes(StandardCharsets.UTF_8);
+            default:
+                return RESPONSE.getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static byte[] padded(int size) {
+        String head = "{\"id\":\"chatcmpl-2\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-mini-2024-07-18\","
+                + "\"usage\":{\"prompt_tokens\":31,\"completion_tokens\":12,\"total_tokens\":43},"
+                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"";
+        String tail = "\"},\"finish_reason\":\"stop\"}]}";
+        return (head + "a".repeat(size - head.length() - tail.length()) + tail).getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static String sha256(byte[] b, int len) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            d.update(b, 0, len);
+            return HexFormat.of().formatHex(d.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What a client gives a step: the status and the body's stream (null: nothing to read). */
+    interface Client extends AutoCloseable {
+        Object post(String url, String body, boolean gzip) throws IOException;
+
+        int status(Object response) throws IOException;
+
+        InputStream body(Object response) throws IOException;
+
+        void close(Object response) throws IOException;
+
+        /** A GET read to its end. */
+        void get(String url) throws IOException;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String chunked = "http://127.0.0.1:" + Integer.parseInt(args[0]);
+        String broken = "http://127.0.0.1:" + Integer.parseInt(args[1]);
+        String kind = args[2];
+        String prefix = kind.equals("okhttp") ? "ok_" : kind.equals("apache5") ? "ap5_" : kind.equals("apache4")
+                ? "ap4_" : "url_";
+        try (Client client = kind.equals("okhttp") ? new Ok() : kind.equals("apache5") ? new Apache5()
+                : kind.equals("apache4") ? new Apache4() : new Url()) {
+            for (String[] s : STEPS) {
+                String name = prefix + s[0];
+                String base = s[1].equals("broken") ? broken : chunked;
+                System.out.println("step." + name + "=" + step(client, base, name, s[0]));
+            }
+        }
+        System.out.println("done=true");
+        System.exit(0);
+    }
+
+    private static String step(Client client, String base, String name, String step) {
+        Object response;
+        int status;
+        try {
+            response = client.post(base + path(name), body(step), step.contains("gzip"));
+            status = client.status(response);
+        } catch (IOException e) {
+            return "blocked " + e.getClass().getName() + " " + e.getMessage();
+        }
+        try {
+            if (step.endsWith("_held")) {
+                client.get(base + "/signal/" + name);
+            }
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            try {
+                InputStream in = client.body(response);
+                byte[] buf = new byte[1000];
+                for (int n; (n = in.read(buf, 0, buf.length)) >= 0; ) {
+                    got.write(buf, 0, n);
+                }
+                return "ok " + status + " " + got.size() + " " + sha256(got.toByteArray(), got.size());
+            } catch (IOException e) {
+                return "failed " + status + " " + e.getClass().getName() + " " + e.getMessage() + " after "
+                        + got.size() + " " + sha256(got.toByteArray(), got.size());
+            } finally {
+                try {
+                    client.close(response);
+                } catch (IOException e) {
+                    // after a failed read: as the application would, ignore it
+                }
+            }
+        } catch (IOException e) {
+            return "error " + e;
+        }
+    }
+
+    /** OkHttp 4 or 5: it asks for gzip itself and decodes it. */
+    static final class Ok implements Client {
+        private final okhttp3.OkHttpClient client = new okhttp3.OkHttpClient.Builder()
+                .callTimeout(60, java.util.concurrent.TimeUnit.SECONDS).build();
+
+        @Override
+        public Object post(String url, String body, boolean gzip) throws IOException {
+            return client.newCall(new okhttp3.Request.Builder().url(url)
+                    .post(okhttp3.RequestBody.create(body, okhttp3.MediaType.get("application/json"))).build())
+                    .execute();
+        }
+
+        @Override
+        public int status(Object response) {
+            return ((okhttp3.Response) response).code();
+        }
+
+        @Override
+        public InputStream body(Object response) {
+            return ((okhttp3.Response) response).body().byteStream();
+        }
+
+        @Override
+        public void close(Object response) {
+            ((okhttp3.Response) response).close();
+        }
+
+        @Override
+        public void get(String url) throws IOException {
+            try (okhttp3.Response r = client.newCall(new okhttp3.Request.Builder().url(url).build()).execute()) {
+                r.body().bytes();
+            }
+        }
+
+        @Override
+        public void close() {
+            client.dispatcher().executorService().shutdown();
+            client.connectionPool().evictAll();
+        }
+    }
+
+    /** Apache HttpClient 5 classic: it asks for gzip and decodes it (above agentid's hook). */
+    static final class Apache5 implements Client {
+        private final org.apache.hc.client5.http.impl.classic.CloseableHttpClient client =
+                org.apache.hc.client5.http.impl.classic.HttpClients.createDefault();
+
+        @Override
+        public Object post(String url, String body, boolean gzip) throws IOException {
+            org.apache.hc.client5.http.classic.methods.HttpPost post =
+                    new org.apache.hc.client5.http.classic.methods.HttpPost(url);
+            post.setEntity(new org.apache.hc.core5.http.io.entity.StringEntity(body,
+                    org.apache.hc.core5.http.ContentType.APPLICATION_JSON));
+            return client.executeOpen(null, post, null);
+        }
+
+        @Override
+        public int status(Object response) {
+            return ((org.apache.hc.core5.http.ClassicHttpResponse) response).getCode();
+        }
+
+        @Override
+        public InputStream body(Object response) throws IOException {
+            return ((org.apache.hc.core5.http.ClassicHttpResponse) response).getEntity().getContent();
+        }
+
+        @Override
+        public void close(Object response) throws IOException {
+            ((org.apache.hc.core5.http.ClassicHttpResponse) response).close();
+        }
+
+        @Override
+        public void get(String url) throws IOException {
+            client.execute(new org.apache.hc.client5.http.classic.methods.HttpGet(url),
+                    r -> org.apache.hc.core5.http.io.entity.EntityUtils.toByteArray(r.getEntity()));
+        }
+
+        @Override
+        public void close() throws IOException {
+            client.close();
+        }
+    }
+
+    /** Apache HttpClient 4 classic: it asks for gzip and decodes it inside its chain (below agentid's hook). */
+    static final class Apache4 implements Client {
+        private final org.apache.http.impl.client.CloseableHttpClient client =
+                org.apache.http.impl.client.HttpClients.createDefault();
+
+        @Override
+        public Object post(String url, String body, boolean gzip) throws IOException {
+            org.apache.http.client.methods.HttpPost post = new org.apache.http.client.methods.HttpPost(url);
+            post.setEntity(new org.apache.http.entity.StringEntity(body,
+                    org.apache.http.entity.ContentType.APPLICATION_JSON));
+            return client.execute(post);
+        }
+
+        @Override
+        public int status(Object response) {
+            return ((org.apache.http.HttpResponse) response).getStatusLine().getStatusCode();
+        }
+
+        @Override
+        public InputStream body(Object response) throws IOException {
+            return ((org.apache.http.HttpResponse) response).getEntity().getContent();
+        }
+
+        @Override
+        public void close(Object response) throws IOException {
+            ((org.apache.http.client.methods.CloseableHttpResponse) response).close();
+        }
+
+        @Override
+        public void get(String url) throws IOException {
+            try (org.apache.http.client.methods.CloseableHttpResponse r =
+                    client.execute(new org.apache.http.client.methods.HttpGet(url))) {
+                org.apache.http.util.EntityUtils.toByteArray(r.getEntity());
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            client.close();
+        }
+    }
+
+    /** HttpURLConnection: the application asks for gzip itself and gets the compressed bytes. */
+    static final class Url implements Client {
+        @Override
+        public Object post(String url, String body, boolean gzip) throws IOException {
+            HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
+            c.setRequestMethod("POST");
+            c.setDoOutput(true);
+            c.setRequestProperty("Content-Type", "application/json");
+            if (gzip) {
+                c.setRequestProperty("Accept-Encoding", "gzip");
+            }
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(body.getBytes(StandardCharsets.UTF_8));
+            }
+            c.getResponseCode();
+            return c;
+        }
+
+        @Override
+        public int status(Object response) throws IOException {
+            return ((HttpURLConnection) response).getResponseCode();
+        }
+
+        @Override
+        public InputStream body(Object response) throws IOException {
+            return ((HttpURLConnection) response).getInputStream();
+        }
+
+        @Override
+        public void close(Object response) throws IOException {
+            ((HttpURLConnection) response).getInputStream().close();
+        }
+
+        @Override
+        public void get(String url) throws IOException {
+            HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
+            try (InputStream in = c.getInputStream()) {
+                in.readAllBytes();
+            }
+        }
+
+        @Override
+        public void close() {}
+    }
+}
