@@ -50,7 +50,8 @@ public final class ApacheHttpInterceptor implements Interceptor {
 
     @Override
     public ClassCandidates candidates() {
-        return ClassCandidates.named(CLIENT, RETRY, PROTOCOL, CLIENT_4, RETRY_4, PROTOCOL_4, ASYNC_CLIENT, ASYNC_RETRY, ASYNC_PROTOCOL,
+        return ClassCandidates.named(CLIENT, RETRY, PROTOCOL, CLIENT_4, RETRY_4, PROTOCOL_4, ASYNC_CLIENT, ASYNC_RETRY,
+                ASYNC_PROTOCOL,
                 SESSION_REQUEST, REACTOR, MAIN_4_ASYNC, HANDLER_4_ASYNC, SESSION_REQUEST_4);
     }
 
