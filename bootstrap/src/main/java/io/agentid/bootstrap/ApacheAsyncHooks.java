@@ -44,6 +44,36 @@ public abstract class ApacheAsyncHooks {
         return r;
     }
 
+    /**
+     * HttpClient 5 async: {@code InternalAbstractHttpAsyncClient.doExecute(target, requestProducer, ...)} is about to
+     * start an exchange; its first request reaches {@link #execEnter} on this thread, inside this call. Returns a
+     * token for {@link #executeExit}.
+     */
+    public static Object executeEnter(Object requestProducer) {
+        ApacheAsyncHooks d = delegate;
+        if (d == null) {
+            return null;
+        }
+        try {
+            return d.executeStart(requestProducer);
+        } catch (Throwable t) {
+            Faults.report("apache.async.execute", t);
+            return null;
+        }
+    }
+
+    public static void executeExit(Object token) {
+        ApacheAsyncHooks d = delegate;
+        if (d == null || token == null) {
+            return;
+        }
+        try {
+            d.executeEnd(token);
+        } catch (Throwable t) {
+            Faults.report("apache.async.execute", t);
+        }
+    }
+
     /** An {@code IOSessionRequest} (a connection the I/O reactor is to open) was made. */
     public static void sessionRequested(Object sessionRequest) {
         ApacheAsyncHooks d = delegate;
@@ -174,6 +204,11 @@ public abstract class ApacheAsyncHooks {
             boolean retry) throws Exception;
 
     protected abstract void sessionRequest(Object sessionRequest);
+
+    /** Returns the token {@link #executeExit} hands back to {@link #executeEnd}, or null. */
+    protected abstract Object executeStart(Object requestProducer);
+
+    protected abstract void executeEnd(Object token);
 
     protected abstract boolean decidedSession(Object sessionRequest);
 }

@@ -2,7 +2,14 @@ package io.agentid.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.agentid.genai.ModelRequest;
+import io.agentid.genai.ModelRequests;
+import io.agentid.genai.ModelResponses;
+import io.agentid.genai.PriceTable;
+import io.agentid.genai.Pricing;
+import io.agentid.it.apps.ApacheAsyncH2App;
 import io.agentid.it.apps.Http2App;
+import io.agentid.it.apps.ModelBodiesApp;
 import io.agentid.it.apps.OkHttpH2App;
 import io.agentid.it.support.CountingHttpServer;
 import io.agentid.it.support.Forked;
@@ -47,7 +54,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code sendAsync} are answered over HTTP/2 ({@code response.version() == HTTP_2}, and the server saw
  * {@code HTTP/2.0}), each decided and traced once with {@code network.protocol.version=2} and a {@code traceparent}
  * naming its span; the denied ones never reach the server and fail with agentid's {@code IOException}
- * ({@code sendAsync}: a future already failed). OkHttp 4 and 5 the same over h2.
+ * ({@code sendAsync}: a future already failed). OkHttp 4 and 5 the same over h2, and Apache HttpClient 5 async's
+ * HTTP/2-only client ({@code HttpAsyncClients.customHttp2()}) over h2 and h2c with prior knowledge, with a model call
+ * priced from its body and its usage read from the answer.
  */
 class Http2IT {
     private static final String LOCALHOST = "agentid: blocked by rule 'no-localhost': localhost is not for agents";
@@ -92,6 +101,11 @@ class Http2IT {
                 String protocol = request.getConnectionMetaData().getProtocol();
                 received.computeIfAbsent(path, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
                         .add(new String[] {protocol, request.getHeaders().get("traceparent")});
+                if (path.endsWith("/v1/chat/completions")) {
+                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+                    Content.Sink.write(response, true, ModelCallsIT.RESPONSE, callback);
+                    return true;
+                }
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
                 Content.Sink.write(response, true, "ok " + path + " " + body.length() + " " + protocol, callback);
                 return true;
@@ -183,6 +197,68 @@ class Http2IT {
             assertThat(received.get("/okh2-denied")).isNull();
             assertThat(only(sink.spans(s -> s.attr("url.full").endsWith("/okh2-denied"))).attr("agentid.decision"))
                     .isEqualTo("deny");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jvms")
+    void apacheAsyncOverHttp2(Jvms.Jvm jvm) throws Exception {
+        received.clear();
+        try (OtlpSink sink = new OtlpSink()) {
+            Forked.Result r = fork(Forked.of(jvm, ApacheAsyncH2App.class), sink)
+                    .args(String.valueOf(tls.getLocalPort()), String.valueOf(clear.getLocalPort()))
+                    .run().assertSucceeded();
+            assertThat(r.value("done")).as(r.toString()).isEqualTo("true");
+            for (String step : List.of("ah2_get", "ah2_post", "ah2c_get")) {
+                String path = "/" + step.replace('_', '-');
+                int bodyLength = step.equals("ah2_post") ? 11 : 0;
+                // the client says HTTP/2, and so does the server
+                assertThat(r.value("step." + step)).as(step + "\n" + r)
+                        .isEqualTo("ok 200 ok " + path + " " + bodyLength + " HTTP/2.0 HTTP/2.0");
+                List<String[]> arrived = received.get(path);
+                assertThat(arrived).as(path).hasSize(1);
+                SpanRecord span = only(sink.spans(s -> s.attr("url.full").endsWith(path)));
+                assertThat(span.attr("agentid.decision")).isEqualTo("allow");
+                assertThat(span.attr("network.protocol.version")).as(span.toString()).isEqualTo("2");
+                assertThat(span.attr("http.response.status_code")).isEqualTo("200");
+                assertThat(span.attr("agentid.http.client")).isEqualTo("apache-httpclient-async");
+                assertThat(arrived.get(0)[1]).as(path + " traceparent")
+                        .isEqualTo("00-" + span.traceId() + "-" + span.spanId() + "-01");
+            }
+            for (String step : List.of("ah2_denied", "ah2c_post_denied")) {
+                String path = "/" + step.replace('_', '-');
+                assertThat(r.value("step." + step)).as(step + "\n" + r)
+                        .isEqualTo("blocked java.io.IOException " + LOCALHOST);
+                assertThat(received.get(path)).as(path).isNull();
+                SpanRecord span = only(sink.spans(s -> s.attr("url.full").endsWith(path)));
+                assertThat(span.attr("agentid.decision")).isEqualTo("deny");
+                assertThat(span.attr("agentid.rule.id")).isEqualTo("no-localhost");
+            }
+
+            // a model call over h2c: priced from its body, its usage read from the answer the application got whole
+            String path = "/ah2c-model/v1/chat/completions";
+            byte[] answer = ModelCallsIT.RESPONSE.getBytes(StandardCharsets.UTF_8);
+            assertThat(r.value("step.ah2c_model")).as(r.toString()).isEqualTo("ok 200 "
+                    + java.util.Base64.getEncoder().encodeToString(answer) + " HTTP/2.0");
+            assertThat(received.get(path)).hasSize(1);
+            assertThat(received.get(path).get(0)[0]).isEqualTo("HTTP/2.0");
+            SpanRecord model = only(sink.spans(s -> s.attr("url.full").endsWith(path)));
+            assertThat(model.attr("network.protocol.version")).isEqualTo("2");
+            ModelRequest expected = ModelRequests.recognise("POST", "127.0.0.1", path,
+                    ModelBodiesApp.body("cheap", "gpt-4o-mini", 50).getBytes(StandardCharsets.UTF_8));
+            assertThat(model.attr("gen_ai.request.model")).as(model.toString()).isEqualTo("gpt-4o-mini");
+            assertThat(Long.parseLong(model.attr("agentid.gen_ai.input_tokens_estimate")))
+                    .isEqualTo(expected.inputTokens()).isPositive();
+            assertThat(Double.parseDouble(model.attr("agentid.cost.estimate_usd")))
+                    .isCloseTo(Pricing.estimate(expected, PriceTable.shipped()).usd(),
+                            org.assertj.core.api.Assertions.within(1e-12));
+            assertThat(model.attr("gen_ai.usage.input_tokens")).isEqualTo("31");
+            assertThat(model.attr("gen_ai.usage.output_tokens")).isEqualTo("12");
+            assertThat(Double.parseDouble(model.attr("agentid.cost.actual_usd"))).isCloseTo(Pricing.actual(
+                    "gpt-4o-mini", ModelResponses.usage(ModelRequest.Api.OPENAI_CHAT_COMPLETIONS, answer),
+                    PriceTable.shipped()), org.assertj.core.api.Assertions.within(1e-12));
+            // one decision and one span per request
+            assertThat(sink.spans()).as(sink.spans().toString()).hasSize(6);
         }
     }
 

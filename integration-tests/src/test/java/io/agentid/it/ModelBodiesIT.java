@@ -11,6 +11,7 @@ import io.agentid.genai.ModelResponses;
 import io.agentid.genai.PriceTable;
 import io.agentid.genai.Pricing;
 import io.agentid.genai.Usage;
+import io.agentid.it.apps.ApacheAsyncModelApp;
 import io.agentid.it.apps.ApacheModelApp;
 import io.agentid.it.apps.ChunkedModelApp;
 import io.agentid.it.apps.ModelBodiesApp;
@@ -48,7 +49,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Model calls through OkHttp 4 and 5 and Apache HttpClient 5 and 4 classic, in forked JVMs with agentid.jar and
+ * Model calls through OkHttp 4 and 5, Apache HttpClient 5 and 4 classic, HttpClient 5 async and HttpAsyncClient 4
+ * ({@link ApacheAsyncModelApp}), in forked JVMs with agentid.jar and
  * model-calls.yaml (deny a call estimated above $0.50; deny models other than gpt-4o-mini and o1), against a scripted
  * OpenAI-compatible server on loopback ({@link ModelBodiesApp} names the steps). Proves that agentid reads a
  * replayable request body before it is sent: the cheap call is priced (model, estimated input tokens, the estimate
@@ -256,11 +258,12 @@ class ModelBodiesIT {
         }
     }
 
-    /** Every JVM × OkHttp 4, OkHttp 5, HttpClient 5, HttpClient 4. */
+    /** Every JVM × OkHttp 4, OkHttp 5, HttpClient 5, HttpClient 4, HttpClient 5 async, HttpAsyncClient 4. */
     static List<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         for (Jvms.Jvm jvm : Jvms.all()) {
-            for (String client : List.of("okhttp4", "okhttp5", "apache5", "apache4")) {
+            for (String client : List.of("okhttp4", "okhttp5", "apache5", "apache4", "apache5async",
+                    "apache4async")) {
                 out.add(Arguments.of(jvm, client));
             }
         }
@@ -271,19 +274,23 @@ class ModelBodiesIT {
     @MethodSource("cases")
     void pricesBodiesAndRecordsUsage(Jvms.Jvm jvm, String client) throws Exception {
         boolean ok = client.startsWith("okhttp");
-        String prefix = ok ? "ok_" : client.equals("apache5") ? "ap5_" : "ap4_";
-        String clientAttr = ok ? "okhttp" : client.equals("apache5") ? "apache-httpclient" : "apache-httpclient-4";
+        boolean async = client.endsWith("async");
+        String version = ok ? client.substring(6) : client.substring(6, 7);
+        String prefix = ok ? "ok_" : "ap" + version + (async ? "a_" : "_");
+        String clientAttr = ok ? "okhttp" : "apache-httpclient" + (version.equals("4") ? "-4" : "")
+                + (async ? "-async" : "");
         counts.clear();
         bodies.clear();
         gzipped.clear();
         try (OtlpSink sink = new OtlpSink()) {
-            Forked f = Forked.of(jvm, ok ? OkHttpModelApp.class : ApacheModelApp.class)
+            Forked f = Forked.of(jvm, ok ? OkHttpModelApp.class : async ? ApacheAsyncModelApp.class
+                    : ApacheModelApp.class)
                     .agent("policy=" + Policies.path("model-calls.yaml") + ",agent.id=model-agent")
                     .exportTo(sink);
             if (ok) {
                 f.classPath(okHttpClassPath(client.substring(6))).args(String.valueOf(server.getAddress().getPort()));
             } else {
-                f.args(String.valueOf(server.getAddress().getPort()), client.substring(6));
+                f.args(String.valueOf(server.getAddress().getPort()), version);
             }
             Forked.Result r = f.run().assertSucceeded();
             assertThat(r.value("done")).as(r.toString()).isEqualTo("true");

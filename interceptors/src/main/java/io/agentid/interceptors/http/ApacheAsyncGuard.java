@@ -46,6 +46,13 @@ import java.util.WeakHashMap;
  * ({@code InternalHttpAsyncExecRuntime}, {@code InternalH2AsyncExecRuntime}) is on the stack is for a request
  * decided here: it is remembered (weakly), and the reactor's connect for it is marked decided
  * ({@link io.agentid.bootstrap.SocketHooks#enterDecided}), so the backstop does not decide it again.
+ *
+ * <p><b>Model calls.</b> {@code doExecute} notes its request producer on the thread, and the exchange's first request
+ * (decided inside that call) keeps it; a model request's body is read from the in-memory entity producer it holds,
+ * through views of its buffers ({@link Api#modelBody}). The usage of a 2xx JSON answer is read from a copy of the bytes
+ * the application's data consumer is handed ({@link Tee}, in front of the consumer the chain returns to our callback).
+ * HttpAsyncClient 4: the request's repeatable entity, as for 4 classic, and the answer its default
+ * {@code BasicAsyncResponseConsumer} buffered whole, read when {@code responseCompleted} returns.
  */
 final class ApacheAsyncGuard extends ApacheAsyncHooks {
     static final String CLIENT = "apache-httpclient-async";
@@ -63,11 +70,16 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
     private final HttpDecider decider;
     private final boolean traceparent;
     private final Map<Object, Boolean> decidedSessions = Collections.synchronizedMap(new WeakHashMap<>());
+    private final ModelCalls.Prices prices;
+    /** The request producer of the exchange {@code doExecute} is starting on this thread ({@link #NONE}: none). */
+    private final ThreadLocal<Object> starting = new ThreadLocal<>();
+    private static final Object NONE = new Object();
 
-    ApacheAsyncGuard(AgentRuntime runtime, boolean traceparent) {
+    ApacheAsyncGuard(AgentRuntime runtime, boolean traceparent, ModelCalls.Prices prices) {
         this.runtime = runtime;
-        this.decider = new HttpDecider(runtime);
+        this.decider = new HttpDecider(runtime, prices);
         this.traceparent = traceparent;
+        this.prices = prices;
     }
 
     /** One exchange's requests, in its context. */
@@ -76,6 +88,8 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
         final Hops hops = new Hops();
         /** Whether the chain has {@code AsyncHttpRequestRetryExec} (which then decides, above {@code AsyncProtocolExec}). */
         boolean retryElement;
+        /** The {@code AsyncRequestProducer} given to {@code doExecute}, or null. */
+        Object requestProducer;
 
         Exchange(String id) {
             this.id = id;
@@ -102,6 +116,11 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
                 ex = (Exchange) held;
             } else {
                 ex = new Exchange(id);
+                Object producer = starting.get();
+                if (producer != null && producer != NONE) {
+                    ex.requestProducer = producer;
+                    starting.set(NONE); // this exchange's, not another's started inside the same call
+                }
                 api.setAttribute.invoke(context, EXCHANGE, ex);
             }
         }
@@ -115,8 +134,10 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
             }
             long size = entityProducer == null ? -1 : (Long) api.contentLength.invoke(entityProducer);
             Object target = api.targetHost.invoke(api.route.get(scope));
+            Object requestProducer = ex.requestProducer;
             IOException block = ApacheHttpGuard.decide(decider, hops, CLIENT, (String) api.method.invoke(request),
-                    target, (String) api.path.invoke(request), size, null);
+                    target, (String) api.path.invoke(request), size,
+                    () -> api.modelBody(requestProducer, entityProducer));
             if (block != null) {
                 return block;
             }
@@ -151,6 +172,33 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
         }
         call.end(System.nanoTime(), status, thrown);
         runtime.record(call);
+    }
+
+    @Override
+    protected Object executeStart(Object requestProducer) {
+        if (AgentThread.current()) {
+            return null;
+        }
+        Object outer = starting.get();
+        starting.set(requestProducer == null ? NONE : requestProducer);
+        return outer == null ? NONE : outer;
+    }
+
+    @Override
+    protected void executeEnd(Object token) {
+        if (token == NONE) {
+            starting.remove();
+        } else {
+            starting.set(token);
+        }
+    }
+
+    /** The usage of a model request's 2xx JSON answer, from the bytes the application's consumer was given. */
+    void usage(HttpCall call, Tee tee) {
+        byte[] body = tee.body();
+        if (body != null) {
+            ModelCalls.usage(call, body, body.length, prices.get());
+        }
     }
 
     @Override
@@ -219,7 +267,7 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
             boolean hop = hops.count > 0;
             IOException block = ApacheHttpGuard.decide(decider, hops, CLIENT_4,
                     (String) api.method.invoke(request), api.targetHost.invoke(route), api.path(request),
-                    api.bodySize(request), null);
+                    api.bodySize(request), () -> ApacheHttpGuard.modelBody4(request));
             if (block != null) {
                 hops.blockedMessage = block.getMessage();
                 if (!hop) {
@@ -275,7 +323,10 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
         if (hops == null) {
             return;
         }
-        if (APIS_4.get(handler.getClass()).finalResponse(state) != null) {
+        Api4 api = APIS_4.get(handler.getClass());
+        Object response = api.finalResponse(state);
+        if (response != null) {
+            modelResponse4(api, hops, state, response);
             end4(hops, null); // the exchange's last request; a redirect's ends when its next hop is decided
             exchanges4.remove(handler);
         }
@@ -286,6 +337,35 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
         Hops hops = handler == null ? null : exchanges4.remove(handler);
         if (hops != null) {
             end4(hops, cause);
+        }
+    }
+
+    /**
+     * A model request's 2xx JSON answer, consumed whole into memory by HttpCore's {@code BasicAsyncResponseConsumer}
+     * (the default consumer of {@code execute(HttpUriRequest, ...)}) as a {@code ContentBufferEntity}: its usage, read
+     * from that buffer, the response given an entity of the same bytes, before the future completes with it. Nothing
+     * is waited for (every byte has arrived); any other consumer's answer is left alone.
+     */
+    private void modelResponse4(Api4 api, Hops hops, Object state, Object response)
+            throws ReflectiveOperationException {
+        HttpCall call;
+        synchronized (hops) {
+            call = hops.current;
+        }
+        if (call == null || call.modelRequest == null || call.modelRequest.stream() || call.status < 200
+                || call.status >= 300 || api.responseConsumer == null || api.responseEntity == null) {
+            return;
+        }
+        Object consumer = api.responseConsumer.invoke(state);
+        Object entity = api.responseEntity.invoke(response);
+        if (consumer == null || entity == null
+                || !consumer.getClass().getName().equals("org.apache.http.nio.protocol.BasicAsyncResponseConsumer")
+                || !entity.getClass().getName().equals("org.apache.http.nio.entity.ContentBufferEntity")) {
+            return;
+        }
+        byte[] body = ApacheHttpGuard.bufferModelBody4(response);
+        if (body != null) {
+            ModelCalls.usage(call, body, body.length, prices.get());
         }
     }
 
@@ -336,6 +416,8 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
         final Method major = method("org.apache.http.ProtocolVersion", "getMajor");
         final Method minor = method("org.apache.http.ProtocolVersion", "getMinor");
         final Method targetHost = method("org.apache.http.conn.routing.HttpRoute", "getTargetHost");
+        final Method responseEntity = optional("org.apache.http.HttpResponse", "getEntity");
+        final Method responseConsumer;
 
         Api4(Class<?> handler) {
             super(handler.getClassLoader());
@@ -355,10 +437,30 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("not an HttpAsyncClient 4 this agent knows", e);
             }
+            responseConsumer = optionalDeclared("org.apache.http.impl.nio.client.InternalState", "getResponseConsumer");
             currentRequest.setAccessible(true);
             route.setAccessible(true);
             finalResponse.setAccessible(true);
             failed.setAccessible(true);
+        }
+
+        /** Only model calls need it: null when this version lacks it (no usage then). */
+        private Method optional(String type, String name) {
+            try {
+                return Class.forName(type, false, loader).getMethod(name);
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return null;
+            }
+        }
+
+        private Method optionalDeclared(String type, String name) {
+            try {
+                Method m = Class.forName(type, false, loader).getDeclaredMethod(name);
+                m.setAccessible(true);
+                return m;
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                return null;
+            }
         }
 
         Object finalResponse(Object state) throws ReflectiveOperationException {
@@ -403,6 +505,7 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
         private final Object delegate;
         private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
         private volatile int status = -1;
+        private volatile Tee tee;
 
         Done(ApacheAsyncGuard guard, Api api, Hops hops, HttpCall call, Object delegate) {
             this.guard = guard;
@@ -434,9 +537,14 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
                             call.protocolVersion = major >= 2 ? Integer.toString(major)
                                     : major + "." + api.minor.invoke(v);
                         }
+                        tee = Tee.of(api, call, status, args[1]);
                         break;
                     case "completed":
                         if (ended.compareAndSet(false, true)) {
+                            Tee t = tee;
+                            if (t != null) {
+                                guard.usage(call, t);
+                            }
                             guard.end(hops, call, status, null);
                         }
                         break;
@@ -450,6 +558,120 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
                 }
             } catch (Throwable t) {
                 Faults.report("apache.async.callback", t);
+            }
+            Object r;
+            try {
+                r = m.invoke(delegate, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+            Tee t = tee;
+            if (t != null && r != null && m.getName().equals("handleResponse")) {
+                try {
+                    return t.around(api, r);
+                } catch (Throwable e) {
+                    tee = null;
+                    Faults.report("apache.async.tee", e);
+                }
+            }
+            return r;
+        }
+    }
+
+    /**
+     * The data consumer a model request's 2xx JSON answer is given to, in front of the one the chain returned (the
+     * application's, behind HttpClient's decompression if any): it copies each buffer handed on, from a view of it
+     * (the application's consumer gets the very same buffer, its position untouched, before or after), up to
+     * {@link ModelCalls#RESPONSE_CAP}, and passes every call on. Whatever the application's consumer does with the body
+     * ({@code SimpleResponseConsumer}, its own), agentid reads the bytes the server sent; it never reads ahead, waits,
+     * or changes what the application gets.
+     */
+    static final class Tee implements InvocationHandler {
+        private final boolean gzip;
+        private Object delegate;
+        private byte[] buf;
+        private int n;
+        private boolean over;
+        private boolean end;
+
+        private Tee(boolean gzip, long length) {
+            this.gzip = gzip;
+            this.buf = new byte[length >= 0 ? (int) length : 8192];
+        }
+
+        /** For a model request's answer worth reading: 2xx, one JSON document, identity or gzip, within the cap. */
+        static Tee of(Api api, HttpCall call, int status, Object entity) throws ReflectiveOperationException {
+            if (entity == null || call.modelRequest == null || call.modelRequest.stream() || status < 200
+                    || status >= 300) {
+                return null;
+            }
+            String type = (String) api.contentType.invoke(entity);
+            String encoding = (String) api.contentEncoding.invoke(entity);
+            long length = (Long) api.contentLength.invoke(entity);
+            boolean gzip = BodyCopy.gzip(encoding);
+            if (type == null || !ModelCalls.jsonBody(type) || length > ModelCalls.RESPONSE_CAP
+                    || !(gzip || BodyCopy.identity(encoding))) {
+                return null;
+            }
+            return new Tee(gzip, length);
+        }
+
+        Object around(Api api, Object consumer) {
+            delegate = consumer;
+            return Proxy.newProxyInstance(api.dataConsumer.getClassLoader(), new Class<?>[] {api.dataConsumer}, this);
+        }
+
+        private synchronized void copy(java.nio.ByteBuffer src) {
+            if (over || src == null) {
+                return;
+            }
+            java.nio.ByteBuffer view = src.duplicate();
+            int k = view.remaining();
+            if (n + k > ModelCalls.RESPONSE_CAP) {
+                over = true;
+                buf = null;
+                return;
+            }
+            if (n + k > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.min(ModelCalls.RESPONSE_CAP, Math.max(n + k, buf.length * 2)));
+            }
+            view.get(buf, n, k);
+            n += k;
+        }
+
+        private synchronized void end() {
+            end = true;
+        }
+
+        /** The whole body (gunzipped), or null when it did not end, or was larger than the cap. */
+        synchronized byte[] body() {
+            if (!end || over) {
+                return null;
+            }
+            return gzip ? BodyCopy.gunzip(buf, n) : java.util.Arrays.copyOf(buf, n);
+        }
+
+        @Override
+        public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
+            if (m.getDeclaringClass() == Object.class) {
+                switch (m.getName()) {
+                    case "hashCode":
+                        return System.identityHashCode(proxy);
+                    case "equals":
+                        return proxy == args[0];
+                    default:
+                        return "agentid(" + delegate + ")";
+                }
+            }
+            try {
+                if (m.getName().equals("consume") && args != null && args.length == 1
+                        && args[0] instanceof java.nio.ByteBuffer) {
+                    copy((java.nio.ByteBuffer) args[0]);
+                } else if (m.getName().equals("streamEnd")) {
+                    end();
+                }
+            } catch (Throwable t) {
+                Faults.report("apache.async.tee", t);
             }
             try {
                 return m.invoke(delegate, args);
@@ -467,6 +689,11 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
             this.loader = loader;
         }
     }
+
+    static final String BASIC_REQUEST_PRODUCER = "org.apache.hc.core5.http.nio.support.BasicRequestProducer";
+    static final String SIMPLE_REQUEST_PRODUCER = "org.apache.hc.client5.http.async.methods.SimpleRequestProducer";
+    static final String BYTES_PRODUCER = "org.apache.hc.core5.http.nio.entity.BasicAsyncEntityProducer";
+    static final String STRING_PRODUCER = "org.apache.hc.core5.http.nio.entity.StringAsyncEntityProducer";
 
     static final class Api extends Loaded {
         final Class<?> callback = type("org.apache.hc.client5.http.async.AsyncExecCallback");
@@ -489,9 +716,91 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
         final Method version = method("org.apache.hc.core5.http.HttpMessage", "getVersion");
         final Method major = method("org.apache.hc.core5.http.ProtocolVersion", "getMajor");
         final Method minor = method("org.apache.hc.core5.http.ProtocolVersion", "getMinor");
+        final Method contentType = method("org.apache.hc.core5.http.EntityDetails", "getContentType");
+        final Method contentEncoding = method("org.apache.hc.core5.http.EntityDetails", "getContentEncoding");
+        final Method repeatable = method("org.apache.hc.core5.http.nio.AsyncEntityProducer", "isRepeatable");
+        final Class<?> dataConsumer = type("org.apache.hc.core5.http.nio.AsyncDataConsumer");
+        // what only a model request's body needs: private fields of HttpCore's in-memory producers, read, never
+        // changed; null where this version lacks them (the request is then decided on its path)
+        final Field dataProducer = privateField(BASIC_REQUEST_PRODUCER, "dataProducer");
+        final Field bytes = privateField(BYTES_PRODUCER, "bytebuf");
+        final Field chars = privateField(STRING_PRODUCER, "content");
+        final Field encoder = privateField("org.apache.hc.core5.http.nio.entity.AbstractCharAsyncEntityProducer",
+                "charsetEncoder");
 
         Api(ClassLoader loader) {
             super(loader);
+        }
+
+        /**
+         * The bytes a model request's entity will send, when HttpCore holds them in memory and they can be read without
+         * producing anything: the request producer is HttpCore's {@code BasicRequestProducer} (or HttpClient's
+         * {@code SimpleRequestProducer}), its entity producer exactly {@code BasicAsyncEntityProducer} (bytes; what
+         * {@code AsyncEntityProducers.create(String|byte[], ...)} and a {@code SimpleHttpRequest}'s byte body make) or
+         * {@code StringAsyncEntityProducer} (a {@code SimpleHttpRequest}'s text, sent chunked in the charset of its
+         * content type), repeatable, not content-encoded, at most {@link ModelCalls#REQUEST_CAP} bytes, and the chain's
+         * entity producer (the client's wrapper of it) has the same length. Read from views of their buffers, so the
+         * producer's own positions are untouched. Anything else (a stream, a file, the application's own producer):
+         * null.
+         */
+        HttpGuard.Body modelBody(Object requestProducer, Object chainProducer) {
+            try {
+                if (requestProducer == null || chainProducer == null || dataProducer == null) {
+                    return null;
+                }
+                String rp = requestProducer.getClass().getName();
+                if (!rp.equals(BASIC_REQUEST_PRODUCER) && !rp.equals(SIMPLE_REQUEST_PRODUCER)) {
+                    return null;
+                }
+                Object p = dataProducer.get(requestProducer);
+                if (p == null || !(Boolean) repeatable.invoke(p)
+                        || !BodyCopy.identity((String) contentEncoding.invoke(p))) {
+                    return null;
+                }
+                long length = (Long) contentLength.invoke(p);
+                if (length != (Long) contentLength.invoke(chainProducer)) {
+                    return null;
+                }
+                String type = p.getClass().getName();
+                if (type.equals(BYTES_PRODUCER) && bytes != null) {
+                    java.nio.ByteBuffer b = ((java.nio.ByteBuffer) bytes.get(p)).duplicate();
+                    b.position(0);
+                    if (b.remaining() > ModelCalls.REQUEST_CAP || b.remaining() != length) {
+                        return null;
+                    }
+                    byte[] out = new byte[b.remaining()];
+                    b.get(out);
+                    return new HttpGuard.Body(out, 0, out.length);
+                }
+                if (type.equals(STRING_PRODUCER) && chars != null && encoder != null) {
+                    java.nio.CharBuffer c = ((java.nio.CharBuffer) chars.get(p)).duplicate();
+                    c.rewind();
+                    if (c.remaining() > ModelCalls.REQUEST_CAP) {
+                        return null;
+                    }
+                    java.nio.charset.Charset cs = ((java.nio.charset.CharsetEncoder) encoder.get(p)).charset();
+                    java.nio.ByteBuffer b = cs.newEncoder().encode(c); // a fresh encoder: the producer's keeps its state
+                    if (b.remaining() > ModelCalls.REQUEST_CAP) {
+                        return null;
+                    }
+                    byte[] out = new byte[b.remaining()];
+                    b.get(out);
+                    return new HttpGuard.Body(out, 0, out.length);
+                }
+                return null;
+            } catch (ReflectiveOperationException | RuntimeException | java.nio.charset.CharacterCodingException e) {
+                return null; // not known: decided on the path
+            }
+        }
+
+        private Field privateField(String type, String name) {
+            try {
+                Field f = Class.forName(type, false, loader).getDeclaredField(name);
+                f.setAccessible(true);
+                return f;
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                return null;
+            }
         }
 
         private Class<?> type(String name) {

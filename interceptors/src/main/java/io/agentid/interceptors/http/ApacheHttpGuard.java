@@ -170,6 +170,23 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
         return decider.decide(hops, client, method, scheme, host, port, rawPath, full, bodySize, body);
     }
 
+    /**
+     * For HttpAsyncClient 4 (whose requests and responses are HttpClient 4's): the body of a model request's entity, as
+     * {@link Api#modelBody} reads it for the classic client, or null.
+     */
+    static HttpGuard.Body modelBody4(Object request) {
+        try {
+            return APIS.get(request.getClass()).modelBodyOrNull(request);
+        } catch (RuntimeException e) {
+            return null; // not an HttpClient 4 this agent knows: decided on the path
+        }
+    }
+
+    /** For HttpAsyncClient 4: a model response's JSON entity read and given back, as {@link Api#bufferModelBody}. */
+    static byte[] bufferModelBody4(Object response) throws ReflectiveOperationException {
+        return APIS.get(response.getClass()).bufferModelBody(response);
+    }
+
     private void addTraceparent(Api api, Hops hops, Object request) throws ReflectiveOperationException {
         if (!traceparent || hops.current == null) {
             return;
@@ -501,6 +518,8 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
         private final Method isChunked = optional("org.apache.http.HttpEntity", "isChunked");
         private final Method setChunked = isChunked == null ? null
                 : optional("org.apache.http.entity.AbstractHttpEntity", "setChunked", "boolean");
+        private final Method setContentEncoding = optional("org.apache.http.entity.AbstractHttpEntity",
+                "setContentEncoding", "org.apache.http.Header");
 
         Api4(ClassLoader loader) {
             super(CLIENT_4, loader);
@@ -530,7 +549,8 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
         /**
          * HttpClient 4 decodes gzip inside {@code ProtocolExec} ({@code ResponseContentEncoding}), so a compressed
          * answer reaches this point as a decoding entity of unknown length and no encoding: it is read like a chunked
-         * answer, decoded, up to the cap.
+         * answer, decoded, up to the cap. A gzipped entity (content compression disabled; HttpAsyncClient 4, which does
+         * not decode) is read as sent, given back with its encoding, and gunzipped for the usage.
          */
         @Override
         byte[] bufferModelBody(Object response) throws ReflectiveOperationException {
@@ -545,8 +565,11 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
             Object typeHeader = contentType.invoke(e);
             String type = value(typeHeader);
             long length = (Long) contentLength.invoke(e);
+            Object encodingHeader = contentEncoding.invoke(e);
+            String encoding = value(encodingHeader);
+            boolean gzip = BodyCopy.gzip(encoding);
             if (type == null || !ModelCalls.jsonBody(type) || length > ModelCalls.RESPONSE_CAP
-                    || !BodyCopy.identity(value(contentEncoding.invoke(e)))) {
+                    || !(BodyCopy.identity(encoding) || gzip && setContentEncoding != null)) {
                 return null;
             }
             java.io.InputStream in = (java.io.InputStream) getContent.invoke(e);
@@ -556,8 +579,11 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
             if (setChunked != null) {
                 setChunked.invoke(replacement, isChunked.invoke(e));
             }
+            if (gzip) {
+                setContentEncoding.invoke(replacement, encodingHeader);
+            }
             setEntity.invoke(response, replacement);
-            return b.decoded(false);
+            return b.decoded(gzip);
         }
 
         @Override

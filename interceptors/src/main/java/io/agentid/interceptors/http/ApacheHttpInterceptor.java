@@ -25,6 +25,7 @@ public final class ApacheHttpInterceptor implements Interceptor {
     static final String CLIENT = "org.apache.hc.client5.http.impl.classic.InternalHttpClient";
     static final String RETRY = "org.apache.hc.client5.http.impl.classic.HttpRequestRetryExec";
     static final String PROTOCOL = "org.apache.hc.client5.http.impl.classic.ProtocolExec";
+    static final String ASYNC_CLIENT = "org.apache.hc.client5.http.impl.async.InternalAbstractHttpAsyncClient";
     static final String ASYNC_RETRY = "org.apache.hc.client5.http.impl.async.AsyncHttpRequestRetryExec";
     static final String ASYNC_PROTOCOL = "org.apache.hc.client5.http.impl.async.AsyncProtocolExec";
     static final String SESSION_REQUEST = "org.apache.hc.core5.reactor.IOSessionRequest";
@@ -49,7 +50,8 @@ public final class ApacheHttpInterceptor implements Interceptor {
 
     @Override
     public ClassCandidates candidates() {
-        return ClassCandidates.named(CLIENT, RETRY, PROTOCOL, CLIENT_4, RETRY_4, PROTOCOL_4, ASYNC_RETRY, ASYNC_PROTOCOL,
+        return ClassCandidates.named(CLIENT, RETRY, PROTOCOL, CLIENT_4, RETRY_4, PROTOCOL_4, ASYNC_CLIENT, ASYNC_RETRY,
+                ASYNC_PROTOCOL,
                 SESSION_REQUEST, REACTOR, MAIN_4_ASYNC, HANDLER_4_ASYNC, SESSION_REQUEST_4);
     }
 
@@ -57,7 +59,7 @@ public final class ApacheHttpInterceptor implements Interceptor {
     public AgentBuilder install(AgentBuilder agent, AgentRuntime runtime) {
         boolean traceparent = Boolean.parseBoolean(runtime.setting("http.traceparent", "true"));
         ApacheHttpHooks.install(new ApacheHttpGuard(runtime, traceparent, ModelCalls.shared(runtime)));
-        ApacheAsyncHooks.install(new ApacheAsyncGuard(runtime, traceparent));
+        ApacheAsyncHooks.install(new ApacheAsyncGuard(runtime, traceparent, ModelCalls.shared(runtime)));
         return agent
                 .type(named(CLIENT))
                 .transform((builder, type, loader, module, domain) -> builder
@@ -74,6 +76,10 @@ public final class ApacheHttpInterceptor implements Interceptor {
                 .type(namedOneOf(RETRY_4, PROTOCOL_4))
                 .transform((builder, type, loader, module, domain) -> builder
                         .visit(Advice.to(Apache4ExecAdvice.class).on(EXECUTE_4)))
+                .type(named(ASYNC_CLIENT))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(Advice.to(ApacheAsyncExecuteAdvice.class).on(named("doExecute").and(takesArguments(6))
+                                .and(takesArgument(1, named("org.apache.hc.core5.http.nio.AsyncRequestProducer"))))))
                 .type(named(ASYNC_RETRY))
                 .transform((builder, type, loader, module, domain) -> builder
                         .visit(Advice.to(ApacheAsyncRetryAdvice.class).on(ASYNC_EXECUTE)))

@@ -29,6 +29,11 @@ final class BodyCopy {
         if (!gzip) {
             return java.util.Arrays.copyOf(bytes, length);
         }
+        return gunzip(bytes, length);
+    }
+
+    /** The first {@code length} bytes of {@code bytes} gunzipped (at most the cap), or null. */
+    static byte[] gunzip(byte[] bytes, int length) {
         try (java.io.InputStream z = new java.util.zip.GZIPInputStream(
                 new java.io.ByteArrayInputStream(bytes, 0, length))) {
             byte[] out = z.readNBytes(ModelCalls.RESPONSE_CAP + 1);
