@@ -211,7 +211,7 @@ public final class SpanPipeline {
     }
 
     SpanData toSpan(CallRecord r, IdGenerator ids) {
-        AttributesBuilder a = Attributes.builder();
+        AttributesBuilder a = SpanAttributes.builder();
         r.addAttributes(a);
         a.put(AGENT_ID, agentId);
         a.put(KIND, r.kind());

@@ -451,8 +451,15 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
 
         @Override
         Object targetHost(Object scope, Object route) throws ReflectiveOperationException {
-            return targetHost.invoke(scope.getClass().getField("route").get(scope));
+            java.lang.reflect.Field f = scopeRoute;
+            if (f == null || f.getDeclaringClass() != scope.getClass()) {
+                scopeRoute = f = scope.getClass().getField("route"); // ExecChain.Scope's public final field
+            }
+            return targetHost.invoke(f.get(scope));
         }
+
+        /** {@code ExecChain.Scope.route}, looked up once (racy but idempotent). */
+        private volatile java.lang.reflect.Field scopeRoute;
 
         @Override
         String method(Object request) throws ReflectiveOperationException {
