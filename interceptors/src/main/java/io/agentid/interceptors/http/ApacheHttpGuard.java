@@ -192,11 +192,15 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
             return;
         }
         String existing = api.header(request, "traceparent");
+        String own = HttpDecider.traceparent(hops.current);
+        if (own.equals(existing)) {
+            return; // set when an element above saw this request (its attempts pass here again)
+        }
         if (existing != null && !existing.equals(hops.ownTraceparent)) {
             return; // the application propagates its own context
         }
-        hops.ownTraceparent = HttpDecider.traceparent(hops.current);
-        api.setHeader(request, "traceparent", hops.ownTraceparent);
+        hops.ownTraceparent = own;
+        api.setHeader(request, "traceparent", own);
     }
 
     /** An attempt of a request decided by an element above ({@code ProtocolExec} under the retrying one). */

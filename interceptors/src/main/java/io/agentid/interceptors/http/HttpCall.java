@@ -83,6 +83,8 @@ final class HttpCall extends CallRecord {
 
     String traceIdHex;
     String spanIdHex;
+    /** {@link HttpDecider#traceparent}, once built. */
+    String traceparent;
 
     /** The same request under a later decision (its body became readable), with the same ids and start. */
     HttpCall redecided(Decision d) {

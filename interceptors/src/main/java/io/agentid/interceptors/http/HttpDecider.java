@@ -112,8 +112,13 @@ final class HttpDecider {
         return new IOException("agentid: blocked by rule '" + decision.ruleId() + "': " + decision.reason());
     }
 
+    /** The W3C {@code traceparent} naming {@code call}'s span (built once per request: attempts and retries reuse it). */
     static String traceparent(HttpCall call) {
-        return "00-" + call.traceIdHex + "-" + call.spanIdHex + "-01";
+        String tp = call.traceparent;
+        if (tp == null) {
+            call.traceparent = tp = "00-" + call.traceIdHex + "-" + call.spanIdHex + "-01";
+        }
+        return tp;
     }
 
     static String lower(String s) {
