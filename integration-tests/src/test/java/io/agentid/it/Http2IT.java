@@ -139,29 +139,10 @@ class Http2IT {
             assertThat(r.value("done")).as(r.toString()).isEqualTo("true");
 
             for (String step : List.of("h2_send", "h2_async", "h2_post", "h2c_send", "h2c_async")) {
-                String path = "/" + step.replace('_', '-');
-                int bodyLength = step.equals("h2_post") ? 11 : 0;
-                // the client says HTTP/2, and so does the server
-                assertThat(r.value("step." + step)).as(step + "\n" + r)
-                        .isEqualTo("ok 200 ok " + path + " " + bodyLength + " HTTP/2.0 HTTP_2");
-                List<String[]> arrived = received.get(path);
-                assertThat(arrived).as(path).hasSize(1);
-                SpanRecord span = only(sink.spans(s -> s.attr("url.full").endsWith(path)));
-                assertThat(span.attr("agentid.decision")).isEqualTo("allow");
-                assertThat(span.attr("network.protocol.version")).as(span.toString()).isEqualTo("2");
-                assertThat(span.attr("http.response.status_code")).isEqualTo("200");
-                assertThat(span.attr("agentid.http.client")).isEqualTo("java.net.http");
-                assertThat(arrived.get(0)[1]).as(path + " traceparent")
-                        .isEqualTo("00-" + span.traceId() + "-" + span.spanId() + "-01");
+                assertAllowedOverH2(r, sink, step, step.equals("h2_post") ? 11 : 0, "HTTP_2", "java.net.http");
             }
             for (String step : List.of("h2_denied", "h2_async_denied", "h2c_denied", "h2c_async_denied")) {
-                String path = "/" + step.replace('_', '-');
-                assertThat(r.value("step." + step)).as(step + "\n" + r)
-                        .isEqualTo("blocked java.io.IOException " + LOCALHOST);
-                assertThat(received.get(path)).as(path).isNull();
-                SpanRecord span = only(sink.spans(s -> s.attr("url.full").endsWith(path)));
-                assertThat(span.attr("agentid.decision")).isEqualTo("deny");
-                assertThat(span.attr("agentid.rule.id")).isEqualTo("no-localhost");
+                assertDenied(r, sink, step);
             }
             assertThat(r.value("future.h2_async_denied")).as("sendAsync returned a failed future").isEqualTo("failed");
             assertThat(r.value("future.h2c_async_denied")).isEqualTo("failed");
@@ -210,29 +191,11 @@ class Http2IT {
                     .run().assertSucceeded();
             assertThat(r.value("done")).as(r.toString()).isEqualTo("true");
             for (String step : List.of("ah2_get", "ah2_post", "ah2c_get")) {
-                String path = "/" + step.replace('_', '-');
-                int bodyLength = step.equals("ah2_post") ? 11 : 0;
-                // the client says HTTP/2, and so does the server
-                assertThat(r.value("step." + step)).as(step + "\n" + r)
-                        .isEqualTo("ok 200 ok " + path + " " + bodyLength + " HTTP/2.0 HTTP/2.0");
-                List<String[]> arrived = received.get(path);
-                assertThat(arrived).as(path).hasSize(1);
-                SpanRecord span = only(sink.spans(s -> s.attr("url.full").endsWith(path)));
-                assertThat(span.attr("agentid.decision")).isEqualTo("allow");
-                assertThat(span.attr("network.protocol.version")).as(span.toString()).isEqualTo("2");
-                assertThat(span.attr("http.response.status_code")).isEqualTo("200");
-                assertThat(span.attr("agentid.http.client")).isEqualTo("apache-httpclient-async");
-                assertThat(arrived.get(0)[1]).as(path + " traceparent")
-                        .isEqualTo("00-" + span.traceId() + "-" + span.spanId() + "-01");
+                assertAllowedOverH2(r, sink, step, step.equals("ah2_post") ? 11 : 0, "HTTP/2.0",
+                        "apache-httpclient-async");
             }
             for (String step : List.of("ah2_denied", "ah2c_post_denied")) {
-                String path = "/" + step.replace('_', '-');
-                assertThat(r.value("step." + step)).as(step + "\n" + r)
-                        .isEqualTo("blocked java.io.IOException " + LOCALHOST);
-                assertThat(received.get(path)).as(path).isNull();
-                SpanRecord span = only(sink.spans(s -> s.attr("url.full").endsWith(path)));
-                assertThat(span.attr("agentid.decision")).isEqualTo("deny");
-                assertThat(span.attr("agentid.rule.id")).isEqualTo("no-localhost");
+                assertDenied(r, sink, step);
             }
 
             // a model call over h2c: priced from its body, its usage read from the answer the application got whole
@@ -260,6 +223,36 @@ class Http2IT {
             // one decision and one span per request
             assertThat(sink.spans()).as(sink.spans().toString()).hasSize(6);
         }
+    }
+
+    /**
+     * An allowed step's request arrived once over HTTP/2 (the client says {@code clientVersion}, the server
+     * {@code HTTP/2.0}) with a traceparent naming its one span, which says protocol 2 and {@code client}.
+     */
+    private void assertAllowedOverH2(Forked.Result r, OtlpSink sink, String step, int bodyLength,
+            String clientVersion, String client) {
+        String path = "/" + step.replace('_', '-');
+        assertThat(r.value("step." + step)).as(step + "\n" + r)
+                .isEqualTo("ok 200 ok " + path + " " + bodyLength + " HTTP/2.0 " + clientVersion);
+        List<String[]> arrived = received.get(path);
+        assertThat(arrived).as(path).hasSize(1);
+        SpanRecord span = only(sink.spans(s -> s.attr("url.full").endsWith(path)));
+        assertThat(span.attr("agentid.decision")).isEqualTo("allow");
+        assertThat(span.attr("network.protocol.version")).as(span.toString()).isEqualTo("2");
+        assertThat(span.attr("http.response.status_code")).isEqualTo("200");
+        assertThat(span.attr("agentid.http.client")).isEqualTo(client);
+        assertThat(arrived.get(0)[1]).as(path + " traceparent")
+                .isEqualTo("00-" + span.traceId() + "-" + span.spanId() + "-01");
+    }
+
+    /** A denied step got the block, its request never arrived, and its one span names the rule. */
+    private void assertDenied(Forked.Result r, OtlpSink sink, String step) {
+        String path = "/" + step.replace('_', '-');
+        assertThat(r.value("step." + step)).as(step + "\n" + r).isEqualTo("blocked java.io.IOException " + LOCALHOST);
+        assertThat(received.get(path)).as(path).isNull();
+        SpanRecord span = only(sink.spans(s -> s.attr("url.full").endsWith(path)));
+        assertThat(span.attr("agentid.decision")).isEqualTo("deny");
+        assertThat(span.attr("agentid.rule.id")).isEqualTo("no-localhost");
     }
 
     private static Forked fork(Forked f, OtlpSink sink) {
