@@ -67,7 +67,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * recorded, one byte more is not; every step's outcome (the bytes' length and digest, or the failure the
  * application caught and what it had read before) is the same with and without the agent, and is what the server
  * sent; a stream and a request that is no model call are not read ahead (their servers hold the body back until the
- * application, having got the response, says so).
+ * application, having got the response, says so). Through HttpClient 5 async ({@code SimpleHttpRequest},
+ * {@code SimpleResponseConsumer}) and HttpAsyncClient 4 (its default {@code BasicAsyncResponseConsumer}), whose
+ * futures complete with the whole body: the usage of a plain and an exactly-1-MiB chunked JSON answer is recorded, one
+ * byte more and a stream's are not, and the application reads the same bytes with and without the agent.
  */
 class ModelBodiesIT {
     static final String RESPONSE = ModelCallsIT.RESPONSE;
@@ -351,11 +354,15 @@ class ModelBodiesIT {
         }
     }
 
-    /** Every JVM × OkHttp 4, OkHttp 5, HttpClient 5, HttpClient 4, HttpURLConnection. */
+    /**
+     * Every JVM × OkHttp 4, OkHttp 5, HttpClient 5, HttpClient 4, HttpURLConnection, HttpClient 5 async,
+     * HttpAsyncClient 4.
+     */
     static List<Arguments> chunkedCases() {
         List<Arguments> out = new ArrayList<>();
         for (Jvms.Jvm jvm : Jvms.all()) {
-            for (String client : List.of("okhttp4", "okhttp5", "apache5", "apache4", "url")) {
+            for (String client : List.of("okhttp4", "okhttp5", "apache5", "apache4", "url", "apache5async",
+                    "apache4async")) {
                 out.add(Arguments.of(jvm, client));
             }
         }
@@ -365,18 +372,34 @@ class ModelBodiesIT {
     @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("chunkedCases")
     void readsChunkedAnswersAhead(Jvms.Jvm jvm, String client) throws Exception {
-        String prefix = client.startsWith("okhttp") ? "ok_" : client.equals("apache5") ? "ap5_"
-                : client.equals("apache4") ? "ap4_" : "url_";
+        String kind = client.startsWith("okhttp") ? "okhttp" : client;
+        String prefix = ChunkedModelApp.prefix(kind);
+        String[][] steps = ChunkedModelApp.steps(kind);
+        List<String> names = new ArrayList<>();
+        for (String[] s : steps) {
+            names.add(s[0]);
+        }
+        // the async clients complete their futures with the whole body: no held, gzipped or broken steps
+        boolean async = client.endsWith("async");
+        assertThat(names).isEqualTo(async ? List.of("chunked", "chunked_cap", "chunked_big", "stream")
+                : List.of("chunked", "chunked_gzip", "chunked_cap", "chunked_big", "stream_held", "other_held",
+                        "broken"));
         String clientAttr = client.startsWith("okhttp") ? "okhttp" : client.equals("apache5") ? "apache-httpclient"
-                : client.equals("apache4") ? "apache-httpclient-4" : "java.net.HttpURLConnection";
+                : client.equals("apache4") ? "apache-httpclient-4" : client.equals("apache5async")
+                ? "apache-httpclient-async" : client.equals("apache4async") ? "apache-httpclient-4-async"
+                : "java.net.HttpURLConnection";
         Forked.Result bare = chunkedRun(jvm, client, null);
-        assertHeld(prefix, bare);
+        if (!async) {
+            assertHeld(prefix, bare);
+        }
         try (OtlpSink sink = new OtlpSink()) {
             Forked.Result r = chunkedRun(jvm, client, sink);
-            assertHeld(prefix, r);
+            if (!async) {
+                assertHeld(prefix, r);
+            }
 
             // the application read the same with and without the agent, and that is what the server sent
-            for (String[] s : ChunkedModelApp.STEPS) {
+            for (String[] s : steps) {
                 String name = prefix + s[0];
                 assertThat(r.value("step." + name)).as(name + " with the agent; without it:\n" + bare)
                         .isEqualTo(bare.value("step." + name));
@@ -392,6 +415,27 @@ class ModelBodiesIT {
                 assertThat(r.value("step." + name)).as(name)
                         .isEqualTo("ok 200 " + sent.length + " " + ChunkedModelApp.sha256(sent, sent.length));
             }
+            List<SpanRecord> spans = sink.spans(s -> !s.attr("url.full").contains("/signal/"));
+            assertThat(spans).as(spans.toString()).hasSize(steps.length)
+                    .allSatisfy(s -> assertThat(s.attr("agentid.http.client")).isEqualTo(clientAttr))
+                    .allSatisfy(s -> assertThat(s.attr("http.response.status_code")).isEqualTo("200"));
+            if (async) {
+                // read whole within 1 MiB: usage; one byte more, or a stream: none
+                for (String step : List.of("chunked", "chunked_cap")) {
+                    SpanRecord s = chunkedSpan(sink, prefix + step);
+                    assertThat(s.attr("gen_ai.request.model")).as(s.toString()).isEqualTo("gpt-4o-mini");
+                    assertUsage(s);
+                }
+                for (String step : List.of("chunked_big", "stream")) {
+                    SpanRecord s = chunkedSpan(sink, prefix + step);
+                    assertThat(s.attr("gen_ai.request.model")).as(s.toString()).isEqualTo("gpt-4o-mini");
+                    assertThat(s.attr("gen_ai.usage.input_tokens")).as(s.toString()).isNull();
+                    assertThat(s.attr("gen_ai.usage.output_tokens")).as(s.toString()).isNull();
+                    assertThat(s.attr("agentid.cost.actual_usd")).as(s.toString()).isNull();
+                }
+                assertThat(chunkedSpan(sink, prefix + "stream").attr("gen_ai.request.stream")).isEqualTo("true");
+                return;
+            }
             assertThat(gzipped.get(ChunkedModelApp.path(prefix + "chunked_gzip"))).as("the answer was gzipped")
                     .isTrue();
             // a broken answer: the bytes that arrived, then the client's own failure
@@ -406,10 +450,6 @@ class ModelBodiesIT {
             assertThat(read).as(brokenStep).isBetween(BROKEN_CHUNK, BROKEN_CHUNK + BROKEN_PART);
             assertThat(m.group(3)).isEqualTo(ChunkedModelApp.sha256(response, read));
 
-            List<SpanRecord> spans = sink.spans(s -> !s.attr("url.full").contains("/signal/"));
-            assertThat(spans).as(spans.toString()).hasSize(ChunkedModelApp.STEPS.length)
-                    .allSatisfy(s -> assertThat(s.attr("agentid.http.client")).isEqualTo(clientAttr))
-                    .allSatisfy(s -> assertThat(s.attr("http.response.status_code")).isEqualTo("200"));
             for (String step : List.of("chunked", "chunked_gzip", "chunked_cap")) {
                 SpanRecord s = chunkedSpan(sink, prefix + step);
                 assertThat(s.attr("gen_ai.request.model")).as(s.toString()).isEqualTo("gpt-4o-mini");

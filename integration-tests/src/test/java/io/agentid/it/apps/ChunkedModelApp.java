@@ -14,7 +14,8 @@ import java.util.HexFormat;
 /**
  * Model calls answered with {@code Transfer-Encoding: chunked} (no {@code Content-Length}) by {@code ModelBodiesIT}'s
  * loopback servers, through one client (argument 3: {@code okhttp} (4 or 5, whichever is on the class path),
- * {@code apache5}, {@code apache4} or {@code url} for HttpURLConnection). Each step posts to
+ * {@code apache5}, {@code apache4}, {@code url} for HttpURLConnection, {@code apache5async} for HttpClient 5 async or
+ * {@code apache4async} for HttpAsyncClient 4). Each step posts to
  * {@link #path(String)} and reads the response body itself, byte by byte as an application would, printing
  * {@code step.<name>=ok <status> <length> <sha-256>} or, if reading failed, {@code step.<name>=failed <status>
  * <exception class> <message> after <length> <sha-256 of what was read>}. The test runs it with and without the
@@ -22,6 +23,11 @@ import java.util.HexFormat;
  * application asks {@code /signal/<name>}, which it does once the client has returned the response and before it
  * reads the body: with a client that read the body ahead, the signal would come only after the server gave up
  * waiting. Arguments 1 and 2: the chunked server's port, the port of the server that breaks its answers.
+ *
+ * <p>The async clients run {@link #ASYNC_STEPS}: their futures complete only once the whole body is in memory
+ * ({@code SimpleResponseConsumer}, HttpAsyncClient 4's default {@code BasicAsyncResponseConsumer}), so a held
+ * answer would only wait for its server to give up, and their stream is not held ({@code stream}); the application
+ * then reads the buffered body byte by byte as for the others.
  */
 public final class ChunkedModelApp {
     /** The steps: name, server ("chunked" or "broken"). */
@@ -33,6 +39,13 @@ public final class ChunkedModelApp {
         {"stream_held", "chunked"},
         {"other_held", "chunked"},
         {"broken", "broken"},
+    };
+    /** The steps of the async clients, which buffer the whole answer before the future completes. */
+    public static final String[][] ASYNC_STEPS = {
+        {"chunked", "chunked"},
+        {"chunked_cap", "chunked"},
+        {"chunked_big", "chunked"},
+        {"stream", "chunked"},
     };
     /** agentid's cap on what it reads ahead (ModelCalls.RESPONSE_CAP). */
     public static final int CAP = 1 << 20;
@@ -47,6 +60,29 @@ public final class ChunkedModelApp {
             + "data: [DONE]\n\n";
 
     private ChunkedModelApp() {}
+
+    /** The steps a client (argument 3) runs. */
+    public static String[][] steps(String kind) {
+        return kind.endsWith("async") ? ASYNC_STEPS : STEPS;
+    }
+
+    /** The prefix of a client's step names. */
+    public static String prefix(String kind) {
+        switch (kind) {
+            case "okhttp":
+                return "ok_";
+            case "apache5":
+                return "ap5_";
+            case "apache4":
+                return "ap4_";
+            case "apache5async":
+                return "ap5a_";
+            case "apache4async":
+                return "ap4a_";
+            default:
+                return "url_";
+        }
+    }
 
     /** A step's path; {@code other_*} is no model call's. */
     public static String path(String name) {
@@ -72,6 +108,7 @@ public final class ChunkedModelApp {
             case "chunked_big":
                 return padded(CAP + 1);
             case "stream_held":
+            case "stream":
                 return STREAM.getBytes(StandardCharsets.UTF_8);
             default:
                 return RESPONSE.getBytes(StandardCharsets.UTF_8);
@@ -114,11 +151,11 @@ public final class ChunkedModelApp {
         String chunked = "http://127.0.0.1:" + Integer.parseInt(args[0]);
         String broken = "http://127.0.0.1:" + Integer.parseInt(args[1]);
         String kind = args[2];
-        String prefix = kind.equals("okhttp") ? "ok_" : kind.equals("apache5") ? "ap5_" : kind.equals("apache4")
-                ? "ap4_" : "url_";
+        String prefix = prefix(kind);
         try (Client client = kind.equals("okhttp") ? new Ok() : kind.equals("apache5") ? new Apache5()
-                : kind.equals("apache4") ? new Apache4() : new Url()) {
-            for (String[] s : STEPS) {
+                : kind.equals("apache4") ? new Apache4() : kind.equals("apache5async") ? new Apache5Async()
+                : kind.equals("apache4async") ? new Apache4Async() : new Url()) {
+            for (String[] s : steps(kind)) {
                 String name = prefix + s[0];
                 String base = s[1].equals("broken") ? broken : chunked;
                 System.out.println("step." + name + "=" + step(client, base, name, s[0]));
@@ -280,6 +317,109 @@ public final class ChunkedModelApp {
                     client.execute(new org.apache.http.client.methods.HttpGet(url))) {
                 org.apache.http.util.EntityUtils.toByteArray(r.getEntity());
             }
+        }
+
+        @Override
+        public void close() throws IOException {
+            client.close();
+        }
+    }
+
+    /** The outcome of an async client's future: its result, or its failure's cause as an IOException. */
+    static <T> T await(java.util.concurrent.Future<T> future) throws IOException {
+        try {
+            return future.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof IOException io ? io : new IOException(c);
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new IOException(e);
+        }
+    }
+
+    /**
+     * Apache HttpClient 5 async: a {@code SimpleHttpRequest} with its body, {@code execute(SimpleHttpRequest,
+     * callback)}, answered into a {@code SimpleHttpResponse} by its {@code SimpleResponseConsumer} (the whole body).
+     */
+    static final class Apache5Async implements Client {
+        private final org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient client =
+                org.apache.hc.client5.http.impl.async.HttpAsyncClients.createDefault();
+
+        Apache5Async() {
+            client.start();
+        }
+
+        @Override
+        public Object post(String url, String body, boolean gzip) throws IOException {
+            return await(client.execute(org.apache.hc.client5.http.async.methods.SimpleRequestBuilder.post(url)
+                    .setBody(body, org.apache.hc.core5.http.ContentType.APPLICATION_JSON).build(), null));
+        }
+
+        @Override
+        public int status(Object response) {
+            return ((org.apache.hc.client5.http.async.methods.SimpleHttpResponse) response).getCode();
+        }
+
+        @Override
+        public InputStream body(Object response) {
+            byte[] b = ((org.apache.hc.client5.http.async.methods.SimpleHttpResponse) response).getBodyBytes();
+            return new java.io.ByteArrayInputStream(b == null ? new byte[0] : b);
+        }
+
+        @Override
+        public void close(Object response) {}
+
+        @Override
+        public void get(String url) throws IOException {
+            await(client.execute(org.apache.hc.client5.http.async.methods.SimpleRequestBuilder.get(url).build(),
+                    null));
+        }
+
+        @Override
+        public void close() throws IOException {
+            client.close();
+        }
+    }
+
+    /**
+     * Apache HttpAsyncClient 4: {@code HttpPost} with a {@code StringEntity}, {@code execute(HttpUriRequest,
+     * callback)}, answered through the default {@code BasicAsyncResponseConsumer} (the whole body).
+     */
+    static final class Apache4Async implements Client {
+        private final org.apache.http.impl.nio.client.CloseableHttpAsyncClient client =
+                org.apache.http.impl.nio.client.HttpAsyncClients.createDefault();
+
+        Apache4Async() {
+            client.start();
+        }
+
+        @Override
+        public Object post(String url, String body, boolean gzip) throws IOException {
+            org.apache.http.client.methods.HttpPost post = new org.apache.http.client.methods.HttpPost(url);
+            post.setEntity(new org.apache.http.entity.StringEntity(body,
+                    org.apache.http.entity.ContentType.APPLICATION_JSON));
+            return await(client.execute(post, null));
+        }
+
+        @Override
+        public int status(Object response) {
+            return ((org.apache.http.HttpResponse) response).getStatusLine().getStatusCode();
+        }
+
+        @Override
+        public InputStream body(Object response) throws IOException {
+            return ((org.apache.http.HttpResponse) response).getEntity().getContent();
+        }
+
+        @Override
+        public void close(Object response) throws IOException {
+            org.apache.http.util.EntityUtils.consume(((org.apache.http.HttpResponse) response).getEntity());
+        }
+
+        @Override
+        public void get(String url) throws IOException {
+            org.apache.http.util.EntityUtils.toByteArray(
+                    await(client.execute(new org.apache.http.client.methods.HttpGet(url), null)).getEntity());
         }
 
         @Override
