@@ -283,17 +283,13 @@ public final class ChunkedModelApp {
         }
     }
 
-    /** Apache HttpClient 4 classic: it asks for gzip and decodes it inside its chain (below agentid's hook). */
-    static final class Apache4 implements Client {
-        private final org.apache.http.impl.client.CloseableHttpClient client =
-                org.apache.http.impl.client.HttpClients.createDefault();
-
-        @Override
-        public Object post(String url, String body, boolean gzip) throws IOException {
+    /** HttpClient 4's messages, shared by its classic and async clients. */
+    abstract static class Http4Client implements Client {
+        static org.apache.http.client.methods.HttpPost jsonPost(String url, String body) {
             org.apache.http.client.methods.HttpPost post = new org.apache.http.client.methods.HttpPost(url);
             post.setEntity(new org.apache.http.entity.StringEntity(body,
                     org.apache.http.entity.ContentType.APPLICATION_JSON));
-            return client.execute(post);
+            return post;
         }
 
         @Override
@@ -304,6 +300,17 @@ public final class ChunkedModelApp {
         @Override
         public InputStream body(Object response) throws IOException {
             return ((org.apache.http.HttpResponse) response).getEntity().getContent();
+        }
+    }
+
+    /** Apache HttpClient 4 classic: it asks for gzip and decodes it inside its chain (below agentid's hook). */
+    static final class Apache4 extends Http4Client {
+        private final org.apache.http.impl.client.CloseableHttpClient client =
+                org.apache.http.impl.client.HttpClients.createDefault();
+
+        @Override
+        public Object post(String url, String body, boolean gzip) throws IOException {
+            return client.execute(jsonPost(url, body));
         }
 
         @Override
@@ -385,7 +392,7 @@ public final class ChunkedModelApp {
      * Apache HttpAsyncClient 4: {@code HttpPost} with a {@code StringEntity}, {@code execute(HttpUriRequest,
      * callback)}, answered through the default {@code BasicAsyncResponseConsumer} (the whole body).
      */
-    static final class Apache4Async implements Client {
+    static final class Apache4Async extends Http4Client {
         private final org.apache.http.impl.nio.client.CloseableHttpAsyncClient client =
                 org.apache.http.impl.nio.client.HttpAsyncClients.createDefault();
 
@@ -395,20 +402,7 @@ public final class ChunkedModelApp {
 
         @Override
         public Object post(String url, String body, boolean gzip) throws IOException {
-            org.apache.http.client.methods.HttpPost post = new org.apache.http.client.methods.HttpPost(url);
-            post.setEntity(new org.apache.http.entity.StringEntity(body,
-                    org.apache.http.entity.ContentType.APPLICATION_JSON));
-            return await(client.execute(post, null));
-        }
-
-        @Override
-        public int status(Object response) {
-            return ((org.apache.http.HttpResponse) response).getStatusLine().getStatusCode();
-        }
-
-        @Override
-        public InputStream body(Object response) throws IOException {
-            return ((org.apache.http.HttpResponse) response).getEntity().getContent();
+            return await(client.execute(jsonPost(url, body), null));
         }
 
         @Override
