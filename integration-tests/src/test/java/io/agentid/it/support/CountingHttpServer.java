@@ -28,14 +28,19 @@ import javax.net.ssl.SSLContext;
  * A real HTTP and HTTPS server on loopback (the JDK's {@code com.sun.net.httpserver}) that records every request
  * it receives, so a test can prove a blocked request never left the client. Every path answers {@code 200}
  * with {@code ok <path> <body bytes>}, except {@code /r/...?to=<url>}, which redirects ({@code 302}) to
- * {@code url}, and {@code /s503/...}, which answers {@code 503} with {@code Retry-After: 0}. The HTTPS side uses a self-signed certificate for {@code localhost} and {@code 127.0.0.1},
+ * {@code url} ({@code /r307/...} and {@code /r308/...}: with that status, which tells the client to send the same
+ * method and body again), and {@code /s503/...}, which answers {@code 503} with {@code Retry-After: 0}. The HTTPS side uses a self-signed certificate for {@code localhost} and {@code 127.0.0.1},
  * made with {@code keytool} when the server starts; {@link #trustStore()} is a trust store that holds it.
  */
 public final class CountingHttpServer implements AutoCloseable {
     public static final String STORE_PASSWORD = "agentid-it";
 
-    /** One request as it arrived. */
-    public record Received(String method, String path, String query, Map<String, List<String>> headers, int bodyBytes) {
+    /** One request as it arrived, its body as the server read it (decoded from chunks when chunked). */
+    public record Received(String method, String path, String query, Map<String, List<String>> headers, byte[] body) {
+        public int bodyBytes() {
+            return body.length;
+        }
+
         public String header(String name) {
             for (Map.Entry<String, List<String>> e : headers.entrySet()) {
                 if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
@@ -105,12 +110,14 @@ public final class CountingHttpServer implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             String query = exchange.getRequestURI().getRawQuery();
             received.add(new Received(exchange.getRequestMethod(), path, query,
-                    Map.copyOf(exchange.getRequestHeaders()), body.length));
+                    Map.copyOf(exchange.getRequestHeaders()), body));
             counts.merge(path, 1, Integer::sum);
-            if (path.startsWith("/r/") && query != null && query.startsWith("to=")) {
+            int redirect = path.startsWith("/r/") ? 302 : path.startsWith("/r307/") ? 307
+                    : path.startsWith("/r308/") ? 308 : 0;
+            if (redirect != 0 && query != null && query.startsWith("to=")) {
                 exchange.getResponseHeaders().add("Location",
                         URLDecoder.decode(query.substring(3), StandardCharsets.UTF_8));
-                exchange.sendResponseHeaders(302, -1);
+                exchange.sendResponseHeaders(redirect, -1);
                 return;
             }
             if (path.startsWith("/s503/")) {
