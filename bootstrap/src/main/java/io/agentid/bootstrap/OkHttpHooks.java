@@ -57,16 +57,21 @@ public abstract class OkHttpHooks {
         }
     }
 
-    /** {@code proceed} returned {@code response} or threw {@code thrown}. */
-    public static void exit(Object scope, Object response, Throwable thrown) {
+    /**
+     * {@code proceed} returned {@code response} or threw {@code thrown}. Returns the response {@code proceed} is to
+     * return: {@code response}, or one the delegate gave in its place.
+     */
+    public static Object exit(Object scope, Object response, Throwable thrown) {
         OkHttpHooks d = delegate;
         if (d == null || scope == null) {
-            return;
+            return response;
         }
         try {
-            d.proceeded(scope, response, thrown);
+            Object r = d.proceeded(scope, response, thrown);
+            return r == null || thrown != null ? response : r;
         } catch (Throwable t) {
             Faults.report("okhttp.exit", t);
+            return response;
         }
     }
 
@@ -74,5 +79,6 @@ public abstract class OkHttpHooks {
 
     protected abstract Object requestToSend(Object scope, Object request) throws Exception;
 
-    protected abstract void proceeded(Object scope, Object response, Throwable thrown);
+    /** Ends what {@code scope} began; returns a response to return in place of {@code response}, or null. */
+    protected abstract Object proceeded(Object scope, Object response, Throwable thrown);
 }

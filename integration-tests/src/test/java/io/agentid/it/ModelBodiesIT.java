@@ -71,6 +71,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code SimpleResponseConsumer}) and HttpAsyncClient 4 (its default {@code BasicAsyncResponseConsumer}), whose
  * futures complete with the whole body: the usage of a plain and an exactly-1-MiB chunked JSON answer is recorded, one
  * byte more and a stream's are not, and the application reads the same bytes with and without the agent.
+ *
+ * <p>Edge cases: {@link #pricesAsyncTextInItsCharset} (HttpClient 5 async text bodies in Latin-1 and UTF-16 are priced
+ * as the UTF-8 one and sent unchanged), {@link #readsGzipThatHttpClient4LeavesEncoded} (HttpClient 4 with content
+ * compression disabled: the application's gzip bytes, chunked and with a length, and their usage) and
+ * {@link #okHttpReadTimeoutWhileReadingAhead} (a chunked answer that stalls past OkHttp's read timeout: the same
+ * exception, from the body read, with and without the agent).
  */
 class ModelBodiesIT {
     static final String RESPONSE = ModelCallsIT.RESPONSE;
@@ -87,6 +93,8 @@ class ModelBodiesIT {
     private static final Map<String, Integer> counts = new ConcurrentHashMap<>();
     private static final Map<String, String> bodies = new ConcurrentHashMap<>();
     private static final Map<String, Boolean> gzipped = new ConcurrentHashMap<>();
+    /** The bytes each request to {@link #server} sent, as they came. */
+    private static final Map<String, byte[]> raw = new ConcurrentHashMap<>();
 
     /** The chunked server ({@link #chunkedAnswer}) and the one that breaks its answers ({@link #breakAnswers}). */
     private static HttpServer chunked;
@@ -96,6 +104,11 @@ class ModelBodiesIT {
     private static final Map<String, Boolean> held = new ConcurrentHashMap<>();
     /** How long a held answer waits for the application's signal: only a failing run waits this long. */
     private static final long HOLD_SECONDS = 20;
+    /**
+     * Per stalled step ({@code *stalled*}: the breaking server sends what it sends a broken one, then nothing): whether
+     * the client closed the connection before the server gave up waiting ({@link #HOLD_SECONDS}).
+     */
+    private static final Map<String, Boolean> stalled = new ConcurrentHashMap<>();
     /** What the breaking server sends of {@link ChunkedModelApp#RESPONSE}: a whole chunk, then part of the next. */
     private static final int BROKEN_CHUNK = 100;
     private static final int BROKEN_PART = 10;
@@ -143,7 +156,8 @@ class ModelBodiesIT {
                 exchange.getResponseHeaders().add("Content-Encoding", "gzip");
                 gzipped.put(path, true);
             }
-            exchange.sendResponseHeaders(200, 0); // no length: chunked
+            // no length: chunked; {@code sized_*}: a Content-Length
+            exchange.sendResponseHeaders(200, step.startsWith("sized") ? answer.length : 0);
             OutputStream out = exchange.getResponseBody();
             int piece = answer.length > 100_000 ? 64 * 1024 : 40;
             for (int i = 0; i < answer.length; i += piece) {
@@ -168,7 +182,8 @@ class ModelBodiesIT {
 
     /**
      * Reads each request, answers 200 chunked JSON with one whole chunk of {@link #BROKEN_CHUNK} bytes and
-     * {@link #BROKEN_PART} bytes of a longer one, then closes the connection.
+     * {@link #BROKEN_PART} bytes of a longer one, then closes the connection; for a {@code *stalled*} path, first
+     * waits (sending nothing) until the client closes it, at most {@link #HOLD_SECONDS}.
      */
     private static void breakAnswers() {
         byte[] answer = ChunkedModelApp.RESPONSE.getBytes(StandardCharsets.UTF_8);
@@ -194,6 +209,18 @@ class ModelBodiesIT {
                         .getBytes(StandardCharsets.US_ASCII));
                 out.write(answer, BROKEN_CHUNK, BROKEN_PART);
                 out.flush();
+                if (path.contains("stalled")) {
+                    s.setSoTimeout((int) TimeUnit.SECONDS.toMillis(HOLD_SECONDS));
+                    boolean closed;
+                    try {
+                        closed = in.read() < 0;
+                    } catch (java.net.SocketTimeoutException e) {
+                        closed = false;
+                    } catch (IOException e) {
+                        closed = true; // reset by the client
+                    }
+                    stalled.put(path, closed);
+                }
             } catch (IOException e) {
                 // closed at the end, or a client that went away
             }
@@ -221,7 +248,9 @@ class ModelBodiesIT {
     private static void answer(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
-            bodies.put(path, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            byte[] sent = exchange.getRequestBody().readAllBytes();
+            raw.put(path, sent);
+            bodies.put(path, new String(sent, StandardCharsets.UTF_8));
             counts.merge(path, 1, Integer::sum);
             byte[] answer;
             if (path.contains("_stream/")) {
@@ -463,14 +492,170 @@ class ModelBodiesIT {
         }
     }
 
+    /** Every JVM. */
+    static List<Arguments> jvms() {
+        List<Arguments> out = new ArrayList<>();
+        for (Jvms.Jvm jvm : Jvms.all()) {
+            out.add(Arguments.of(jvm));
+        }
+        return out;
+    }
+
+    /**
+     * HttpClient 5 async posting text with non-ASCII characters in Latin-1, UTF-16 and UTF-8, from a
+     * {@code SimpleHttpRequest}'s text body ({@code StringAsyncEntityProducer}) and from
+     * {@code AsyncEntityProducers.create(String, ContentType)} ({@code BasicAsyncEntityProducer}): each is priced
+     * from its text, the same as the UTF-8 request, and the server gets the bytes of the request's charset.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jvms")
+    void pricesAsyncTextInItsCharset(Jvms.Jvm jvm) throws Exception {
+        counts.clear();
+        raw.clear();
+        String text = ApacheAsyncModelApp.charsetBody();
+        try (OtlpSink sink = new OtlpSink()) {
+            Forked.Result r = Forked.of(jvm, ApacheAsyncModelApp.class)
+                    .agent("policy=" + Policies.path("model-calls.yaml") + ",agent.id=model-agent").exportTo(sink)
+                    .args(String.valueOf(server.getAddress().getPort()), "charsets").run().assertSucceeded();
+            assertThat(r.value("done")).as(r.toString()).isEqualTo("true");
+            List<SpanRecord> spans = sink.spans();
+            assertThat(spans).as(spans.toString()).hasSize(ApacheAsyncModelApp.CHARSET_STEPS.length);
+            ModelRequest expected = null;
+            for (String[] step : ApacheAsyncModelApp.CHARSET_STEPS) {
+                String name = "ap5c_" + step[0];
+                String path = ModelBodiesApp.path(name);
+                java.nio.charset.Charset cs = java.nio.charset.Charset.forName(step[1]);
+                assertThat(r.value("step." + name)).as(name + "\n" + r)
+                        .isEqualTo("ok 200 " + b64(RESPONSE.getBytes(StandardCharsets.UTF_8)));
+                assertThat(counts.get(path)).as(name).isEqualTo(1);
+                assertThat(raw.get(path)).as(name + ": the bytes sent").isEqualTo(text.getBytes(cs));
+                expected = ModelRequests.recognise("POST", "127.0.0.1", path, text.getBytes(StandardCharsets.UTF_8));
+                SpanRecord s = span(sink, name);
+                assertThat(s.attr("agentid.decision")).isEqualTo("allow");
+                assertThat(s.attr("gen_ai.request.model")).as(s.toString()).isEqualTo("gpt-4o-mini");
+                assertThat(s.attr("gen_ai.request.max_tokens")).isEqualTo("50");
+                assertThat(Long.parseLong(s.attr("agentid.gen_ai.input_tokens_estimate"))).as(s.toString())
+                        .isEqualTo(expected.inputTokens());
+                assertThat(Double.parseDouble(s.attr("agentid.cost.estimate_usd"))).as(s.toString())
+                        .isCloseTo(Pricing.estimate(expected, PriceTable.shipped()).usd(), within(1e-12));
+                assertUsage(s);
+            }
+            // what the check tells apart: the Latin-1 bytes, read as they are sent, are priced from less text
+            ModelRequest asSent = ModelRequests.recognise("POST", "127.0.0.1", ModelBodiesApp.path("ap5c_x"),
+                    text.getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(asSent.inputTokens()).isNotEqualTo(expected.inputTokens());
+        }
+    }
+
+    /**
+     * HttpClient 4 classic with content compression disabled: the application asks for gzip itself and reads the
+     * encoded bytes, chunked or with a {@code Content-Length}. The usage of the gzipped answers is recorded as for a
+     * plain one, and the application reads the same bytes, from an entity that says the same of itself (length,
+     * chunked, encoding, type), with and without the agent.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jvms")
+    void readsGzipThatHttpClient4LeavesEncoded(Jvms.Jvm jvm) throws Exception {
+        String prefix = ChunkedModelApp.prefix("apache4raw");
+        Forked.Result bare = chunkedRun(jvm, "apache4raw", null);
+        try (OtlpSink sink = new OtlpSink()) {
+            Forked.Result r = chunkedRun(jvm, "apache4raw", sink);
+            for (String[] s : ChunkedModelApp.RAW_STEPS) {
+                String name = prefix + s[0];
+                byte[] sent = ChunkedModelApp.answer(s[0]);
+                if (s[0].contains("gzip")) {
+                    sent = gzip(sent);
+                    assertThat(gzipped.get(ChunkedModelApp.path(name))).as(name + ": the answer was gzipped").isTrue();
+                }
+                assertThat(r.value("step." + name)).as(name + " with the agent; without it:\n" + bare)
+                        .isEqualTo(bare.value("step." + name))
+                        .isEqualTo("ok 200 " + sent.length + " " + ChunkedModelApp.sha256(sent, sent.length));
+                assertThat(r.value("entity." + name)).as(name).isEqualTo(bare.value("entity." + name))
+                        .isEqualTo("length=" + (s[0].startsWith("sized") ? sent.length : -1) + " chunked="
+                                + !s[0].startsWith("sized") + " encoding=" + (s[0].contains("gzip") ? "gzip" : null)
+                                + " type=application/json");
+                assertThat(counts.get(ChunkedModelApp.path(name))).as(name).isEqualTo(1);
+                assertThat(bodies.get(ChunkedModelApp.path(name))).as(name).isEqualTo(ChunkedModelApp.body(s[0]));
+            }
+            List<SpanRecord> spans = sink.spans();
+            assertThat(spans).as(spans.toString()).hasSize(ChunkedModelApp.RAW_STEPS.length)
+                    .allSatisfy(s -> assertThat(s.attr("agentid.http.client")).isEqualTo("apache-httpclient-4"))
+                    .allSatisfy(s -> assertThat(s.attr("http.response.status_code")).isEqualTo("200"));
+            for (String[] s : ChunkedModelApp.RAW_STEPS) {
+                SpanRecord span = chunkedSpan(sink, prefix + s[0]);
+                assertThat(span.attr("gen_ai.request.model")).as(span.toString()).isEqualTo("gpt-4o-mini");
+                assertUsage(span);
+            }
+        }
+    }
+
+    /** Every JVM × OkHttp 4, OkHttp 5. */
+    static List<Arguments> okHttpCases() {
+        return everyJvm("okhttp4", "okhttp5");
+    }
+
+    /**
+     * OkHttp with a read timeout of {@link ChunkedModelApp#READ_TIMEOUT_MS}, a model answer whose server sends the
+     * headers and part of the chunked body, then stalls: without the agent {@code execute()} returns and the
+     * application's read of the body fails with OkHttp's {@code SocketTimeoutException} after the timeout; with it,
+     * {@code execute()} returns after the timeout (the read ahead waited for the body) and the application's read
+     * fails at once, after the same bytes, with the same exception. Either way the client closes the connection and
+     * no thread is left reading it.
+     */
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("okHttpCases")
+    void okHttpReadTimeoutWhileReadingAhead(Jvms.Jvm jvm, String client) throws Exception {
+        String name = ChunkedModelApp.prefix("okhttp-timeout") + "stalled";
+        String path = ChunkedModelApp.path(name);
+        long timeout = ChunkedModelApp.READ_TIMEOUT_MS;
+        byte[] response = ChunkedModelApp.RESPONSE.getBytes(StandardCharsets.UTF_8);
+        // OkHttp's message: "timeout" when its watchdog fires first (closing the socket), the socket's own
+        // "Read timed out" when SO_TIMEOUT, set to the same timeout, does
+        String failed = "failed 200 java\\.net\\.SocketTimeoutException (timeout|Read timed out) after "
+                + (BROKEN_CHUNK + BROKEN_PART) + " " + ChunkedModelApp.sha256(response, BROKEN_CHUNK + BROKEN_PART);
+        Forked.Result bare = chunkedRun(jvm, client, "okhttp-timeout", null);
+        assertThat(bare.value("step." + name)).as(bare.toString()).matches(failed);
+        assertThat(stalled.get(path)).as("the client closed the connection").isTrue();
+        long[] bareTimes = times(bare, name);
+        try (OtlpSink sink = new OtlpSink()) {
+            Forked.Result r = chunkedRun(jvm, client, "okhttp-timeout", sink);
+            assertThat(r.value("step." + name)).as(r.toString()).matches(failed);
+            assertThat(stalled.get(path)).as("the client closed the connection").isTrue();
+            long[] times = times(r, name);
+            // the read ahead took the timeout inside execute(); the application's read then failed at once
+            assertThat(times[1]).as(r.toString()).isLessThan(timeout);
+            assertThat(times[0] + times[1]).as("with the agent: " + r + "\nwithout: " + bare)
+                    .isLessThanOrEqualTo(bareTimes[0] + bareTimes[1] + timeout + 2000);
+            assertThat(r.value("reading." + name)).isEqualTo("0");
+            assertThat(bare.value("reading." + name)).isEqualTo("0");
+            SpanRecord s = chunkedSpan(sink, name);
+            assertThat(s.attr("http.response.status_code")).as(s.toString()).isEqualTo("200");
+            assertThat(s.attr("gen_ai.request.model")).isEqualTo("gpt-4o-mini");
+            assertThat(s.attr("gen_ai.usage.input_tokens")).as(s.toString()).isNull();
+            assertThat(s.attr("agentid.cost.actual_usd")).isNull();
+        }
+    }
+
+    /** A step's milliseconds until the client returned the response, and then until the body was read or failed. */
+    private static long[] times(Forked.Result r, String name) {
+        String[] t = r.value("time." + name).split(" ");
+        return new long[] {Long.parseLong(t[0]), Long.parseLong(t[1])};
+    }
+
     private Forked.Result chunkedRun(Jvms.Jvm jvm, String client, OtlpSink sink) throws Exception {
+        return chunkedRun(jvm, client, client.startsWith("okhttp") ? "okhttp" : client, sink);
+    }
+
+    /** {@link ChunkedModelApp} running {@code kind}'s steps with {@code client}'s class path (OkHttp's version). */
+    private Forked.Result chunkedRun(Jvms.Jvm jvm, String client, String kind, OtlpSink sink) throws Exception {
         counts.clear();
         bodies.clear();
         gzipped.clear();
         signals.clear();
         held.clear();
+        stalled.clear();
         Forked f = Forked.of(jvm, ChunkedModelApp.class).args(String.valueOf(chunked.getAddress().getPort()),
-                String.valueOf(broken.getLocalPort()), client.startsWith("okhttp") ? "okhttp" : client);
+                String.valueOf(broken.getLocalPort()), kind);
         if (client.startsWith("okhttp")) {
             f.classPath(okHttpClassPath(client.substring(6)));
         }

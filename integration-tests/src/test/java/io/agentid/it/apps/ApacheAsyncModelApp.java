@@ -28,10 +28,38 @@ import java.util.zip.GZIPInputStream;
  * {@code ByteArrayEntity}; {@code oneshot}: an {@code InputStreamEntity}, not repeatable), answered through the default
  * {@code BasicAsyncResponseConsumer}; {@code gzip_cheap} asks for gzip and the application gunzips the answer itself
  * (HttpAsyncClient 4 does not decode).
+ *
+ * <p>Argument 2 {@code charsets} (prefix {@code ap5c_}): HttpClient 5 async posts {@link #charsetBody()}, a prompt
+ * with non-ASCII text, in each of {@link #CHARSET_STEPS}' charsets, printed as above.
  */
 public final class ApacheAsyncModelApp {
+    /**
+     * name, the charset of the request's content type, its producer: {@code simple}, a {@code SimpleHttpRequest}'s
+     * text body (HttpClient makes a {@code StringAsyncEntityProducer} of it, which encodes as it sends), or
+     * {@code bytes}, {@code AsyncEntityProducers.create(String, ContentType)} (a {@code BasicAsyncEntityProducer}
+     * holding the text encoded).
+     */
+    public static final String[][] CHARSET_STEPS = {
+        {"utf8_simple", "UTF-8", "simple"},
+        {"latin1_simple", "ISO-8859-1", "simple"},
+        {"utf16_simple", "UTF-16", "simple"},
+        {"latin1_bytes", "ISO-8859-1", "bytes"},
+        {"utf16_bytes", "UTF-16", "bytes"},
+    };
+
+    /** The request body of {@link #CHARSET_STEPS}: text that Latin-1, UTF-8 and UTF-16 encode differently. */
+    public static String charsetBody() {
+        return "{\"model\":\"gpt-4o-mini\",\"max_tokens\":50,\"messages\":["
+                + "{\"role\":\"system\",\"content\":\"You are a terse assistant.\"},"
+                + "{\"role\":\"user\",\"content\":\"Say caf\u00e9 na\u00efve Z\u00fcrich in three languages.\"}]}";
+    }
+
     public static void main(String[] args) throws Exception {
         String base = "http://127.0.0.1:" + Integer.parseInt(args[0]);
+        if (args[1].equals("charsets")) {
+            charsets(base);
+            return;
+        }
         boolean five = args[1].equals("5");
         String prefix = five ? "ap5a_" : "ap4a_";
         try (org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient c5 =
@@ -52,6 +80,33 @@ public final class ApacheAsyncModelApp {
                     outcome = "blocked " + c.getClass().getName() + " " + c.getMessage();
                 }
                 System.out.println("step." + name + "=" + outcome);
+            }
+        }
+        System.out.println("done=true");
+    }
+
+    private static void charsets(String base) throws Exception {
+        try (org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient client =
+                org.apache.hc.client5.http.impl.async.HttpAsyncClients.createDefault()) {
+            client.start();
+            for (String[] s : CHARSET_STEPS) {
+                String name = "ap5c_" + s[0];
+                String uri = base + ModelBodiesApp.path(name);
+                org.apache.hc.core5.http.ContentType type = org.apache.hc.core5.http.ContentType.create(
+                        "application/json", java.nio.charset.Charset.forName(s[1]));
+                org.apache.hc.client5.http.async.methods.SimpleHttpResponse r;
+                if (s[2].equals("simple")) {
+                    r = client.execute(org.apache.hc.client5.http.async.methods.SimpleRequestBuilder.post(uri)
+                            .setBody(charsetBody(), type).build(), null).get(30, TimeUnit.SECONDS);
+                } else {
+                    r = client.execute(org.apache.hc.core5.http.nio.support.AsyncRequestBuilder.post(uri)
+                            .setEntity(org.apache.hc.core5.http.nio.entity.AsyncEntityProducers.create(
+                                    charsetBody(), type)).build(),
+                            org.apache.hc.client5.http.async.methods.SimpleResponseConsumer.create(), null)
+                            .get(30, TimeUnit.SECONDS);
+                }
+                System.out.println("step." + name + "=ok " + r.getCode() + " "
+                        + Base64.getEncoder().encodeToString(r.getBodyBytes()));
             }
         }
         System.out.println("done=true");

@@ -15,14 +15,19 @@ import java.util.HexFormat;
  * Model calls answered with {@code Transfer-Encoding: chunked} (no {@code Content-Length}) by {@code ModelBodiesIT}'s
  * loopback servers, through one client (argument 3: {@code okhttp} (4 or 5, whichever is on the class path),
  * {@code apache5}, {@code apache4}, {@code url} for HttpURLConnection, {@code apache5async} for HttpClient 5 async or
- * {@code apache4async} for HttpAsyncClient 4). Each step posts to
+ * {@code apache4async} for HttpAsyncClient 4; {@code apache4raw}, HttpClient 4 with content compression disabled, which
+ * runs {@link #RAW_STEPS}; {@code okhttp-timeout}, OkHttp with a short read timeout, which runs {@link #STALL_STEPS}).
+ * Each step posts to
  * {@link #path(String)} and reads the response body itself, byte by byte as an application would, printing
  * {@code step.<name>=ok <status> <length> <sha-256>} or, if reading failed, {@code step.<name>=failed <status>
  * <exception class> <message> after <length> <sha-256 of what was read>}. The test runs it with and without the
  * agent and compares. A {@code *_held} step's server sends the headers and a first part, then waits until the
  * application asks {@code /signal/<name>}, which it does once the client has returned the response and before it
  * reads the body: with a client that read the body ahead, the signal would come only after the server gave up
- * waiting. Arguments 1 and 2: the chunked server's port, the port of the server that breaks its answers.
+ * waiting. After each step it prints {@code time.<name>=<ms until the client returned the response> <ms until the
+ * body was read or failed>}, {@code reading.<name>=<other threads inside a socket read>} and, for HttpClient 4,
+ * {@code entity.<name>=} what the response's entity says of itself. Arguments 1 and 2: the chunked server's port, the
+ * port of the server that breaks (or stalls) its answers.
  *
  * <p>The async clients run {@link #ASYNC_STEPS}: their futures complete only once the whole body is in memory
  * ({@code SimpleResponseConsumer}, HttpAsyncClient 4's default {@code BasicAsyncResponseConsumer}), so a held
@@ -47,6 +52,24 @@ public final class ChunkedModelApp {
         {"chunked_big", "chunked"},
         {"stream", "chunked"},
     };
+    /**
+     * HttpClient 4 with content compression disabled ({@code apache4raw}): the application asks for gzip itself and
+     * reads the encoded bytes; {@code sized_gzip} is answered with a {@code Content-Length}, the others chunked.
+     */
+    public static final String[][] RAW_STEPS = {
+        {"chunked", "chunked"},
+        {"chunked_gzip", "chunked"},
+        {"sized_gzip", "chunked"},
+    };
+    /**
+     * OkHttp with a read timeout of {@link #READ_TIMEOUT_MS} ({@code okhttp-timeout}): {@code stalled}'s server sends
+     * the headers and part of the body, then nothing until the client closes the connection.
+     */
+    public static final String[][] STALL_STEPS = {
+        {"stalled", "broken"},
+    };
+    /** The read timeout of {@code okhttp-timeout}'s client. */
+    public static final int READ_TIMEOUT_MS = 1000;
     /** agentid's cap on what it reads ahead (ModelCalls.RESPONSE_CAP). */
     public static final int CAP = 1 << 20;
     public static final String RESPONSE = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\","
@@ -63,7 +86,14 @@ public final class ChunkedModelApp {
 
     /** The steps a client (argument 3) runs. */
     public static String[][] steps(String kind) {
-        return kind.endsWith("async") ? ASYNC_STEPS : STEPS;
+        switch (kind) {
+            case "apache4raw":
+                return RAW_STEPS;
+            case "okhttp-timeout":
+                return STALL_STEPS;
+            default:
+                return kind.endsWith("async") ? ASYNC_STEPS : STEPS;
+        }
     }
 
     /** The prefix of a client's step names. */
@@ -75,6 +105,10 @@ public final class ChunkedModelApp {
                 return "ap5_";
             case "apache4":
                 return "ap4_";
+            case "apache4raw":
+                return "ap4r_";
+            case "okhttp-timeout":
+                return "okt_";
             case "apache5async":
                 return "ap5a_";
             case "apache4async":
@@ -145,6 +179,11 @@ public final class ChunkedModelApp {
 
         /** A GET read to its end. */
         void get(String url) throws IOException;
+
+        /** What the response's entity says of itself, where the client has one (null: nothing to say). */
+        default String entity(Object response) {
+            return null;
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -152,27 +191,69 @@ public final class ChunkedModelApp {
         String broken = "http://127.0.0.1:" + Integer.parseInt(args[1]);
         String kind = args[2];
         String prefix = prefix(kind);
-        try (Client client = kind.equals("okhttp") ? new Ok() : kind.equals("apache5") ? new Apache5()
-                : kind.equals("apache4") ? new Apache4() : kind.equals("apache5async") ? new Apache5Async()
+        try (Client client = kind.equals("okhttp") ? new Ok(10_000) : kind.equals("okhttp-timeout")
+                ? new Ok(READ_TIMEOUT_MS) : kind.equals("apache5") ? new Apache5() : kind.equals("apache4")
+                ? new Apache4(org.apache.http.impl.client.HttpClients.createDefault(), false)
+                : kind.equals("apache4raw") ? new Apache4(org.apache.http.impl.client.HttpClients.custom()
+                        .disableContentCompression().build(), true)
+                : kind.equals("apache5async") ? new Apache5Async()
                 : kind.equals("apache4async") ? new Apache4Async() : new Url()) {
             for (String[] s : steps(kind)) {
                 String name = prefix + s[0];
                 String base = s[1].equals("broken") ? broken : chunked;
-                System.out.println("step." + name + "=" + step(client, base, name, s[0]));
+                long[] times = new long[3];
+                String outcome = step(client, base, name, s[0], times);
+                System.out.println("step." + name + "=" + outcome);
+                System.out.println("time." + name + "=" + (times[1] - times[0]) / 1_000_000 + " "
+                        + (times[2] - times[1]) / 1_000_000);
+                System.out.println("reading." + name + "=" + socketReaders());
             }
         }
         System.out.println("done=true");
         System.exit(0);
     }
 
-    private static String step(Client client, String base, String name, String step) {
+    /**
+     * The other threads now inside a socket's read: after a step has ended, its client left none (a read that timed
+     * out, whoever made it, is over).
+     */
+    private static int socketReaders() {
+        int n = 0;
+        for (java.util.Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet()) {
+            if (t.getKey() == Thread.currentThread()) {
+                continue;
+            }
+            for (StackTraceElement f : t.getValue()) {
+                if ((f.getClassName().startsWith("sun.nio.ch.NioSocketImpl")
+                        || f.getClassName().startsWith("java.net.Socket$SocketInputStream"))
+                        && f.getMethodName().toLowerCase(java.util.Locale.ROOT).contains("read")) {
+                    n++;
+                    break;
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * One step; {@code times}: nanos when it started, when the client returned the response (or failed), and when
+     * the application had read the body (or failed to).
+     */
+    private static String step(Client client, String base, String name, String step, long[] times) {
         Object response;
         int status;
+        times[0] = System.nanoTime();
         try {
             response = client.post(base + path(name), body(step), step.contains("gzip"));
             status = client.status(response);
         } catch (IOException e) {
+            times[1] = times[2] = System.nanoTime();
             return "blocked " + e.getClass().getName() + " " + e.getMessage();
+        }
+        times[1] = System.nanoTime();
+        String entity = client.entity(response);
+        if (entity != null) {
+            System.out.println("entity." + name + "=" + entity);
         }
         try {
             if (step.endsWith("_held")) {
@@ -185,8 +266,10 @@ public final class ChunkedModelApp {
                 for (int n; (n = in.read(buf, 0, buf.length)) >= 0; ) {
                     got.write(buf, 0, n);
                 }
+                times[2] = System.nanoTime();
                 return "ok " + status + " " + got.size() + " " + sha256(got.toByteArray(), got.size());
             } catch (IOException e) {
+                times[2] = System.nanoTime();
                 return "failed " + status + " " + e.getClass().getName() + " " + e.getMessage() + " after "
                         + got.size() + " " + sha256(got.toByteArray(), got.size());
             } finally {
@@ -203,8 +286,12 @@ public final class ChunkedModelApp {
 
     /** OkHttp 4 or 5: it asks for gzip itself and decodes it. */
     static final class Ok implements Client {
-        private final okhttp3.OkHttpClient client = new okhttp3.OkHttpClient.Builder()
-                .callTimeout(60, java.util.concurrent.TimeUnit.SECONDS).build();
+        private final okhttp3.OkHttpClient client;
+
+        Ok(int readTimeoutMillis) {
+            client = new okhttp3.OkHttpClient.Builder().callTimeout(60, java.util.concurrent.TimeUnit.SECONDS)
+                    .readTimeout(readTimeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS).build();
+        }
 
         @Override
         public Object post(String url, String body, boolean gzip) throws IOException {
@@ -301,16 +388,38 @@ public final class ChunkedModelApp {
         public InputStream body(Object response) throws IOException {
             return ((org.apache.http.HttpResponse) response).getEntity().getContent();
         }
+
+        @Override
+        public String entity(Object response) {
+            org.apache.http.HttpEntity e = ((org.apache.http.HttpResponse) response).getEntity();
+            org.apache.http.Header enc = e.getContentEncoding();
+            org.apache.http.Header type = e.getContentType();
+            return "length=" + e.getContentLength() + " chunked=" + e.isChunked() + " encoding="
+                    + (enc == null ? null : enc.getValue()) + " type=" + (type == null ? null : type.getValue());
+        }
     }
 
-    /** Apache HttpClient 4 classic: it asks for gzip and decodes it inside its chain (below agentid's hook). */
+    /**
+     * Apache HttpClient 4 classic. {@code createDefault()}: it asks for gzip and decodes it inside its chain (below
+     * agentid's hook). With content compression disabled ({@code askGzip}): the application asks for gzip itself
+     * and reads the encoded bytes.
+     */
     static final class Apache4 extends Http4Client {
-        private final org.apache.http.impl.client.CloseableHttpClient client =
-                org.apache.http.impl.client.HttpClients.createDefault();
+        private final org.apache.http.impl.client.CloseableHttpClient client;
+        private final boolean askGzip;
+
+        Apache4(org.apache.http.impl.client.CloseableHttpClient client, boolean askGzip) {
+            this.client = client;
+            this.askGzip = askGzip;
+        }
 
         @Override
         public Object post(String url, String body, boolean gzip) throws IOException {
-            return client.execute(jsonPost(url, body));
+            org.apache.http.client.methods.HttpPost post = jsonPost(url, body);
+            if (gzip && askGzip) {
+                post.setHeader("Accept-Encoding", "gzip");
+            }
+            return client.execute(post);
         }
 
         @Override

@@ -723,8 +723,6 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
         final Field dataProducer = privateField(BASIC_REQUEST_PRODUCER, "dataProducer");
         final Field bytes = privateField(BYTES_PRODUCER, "bytebuf");
         final Field chars = privateField(STRING_PRODUCER, "content");
-        final Field encoder = privateField("org.apache.hc.core5.http.nio.entity.AbstractCharAsyncEntityProducer",
-                "charsetEncoder");
 
         Api(ClassLoader loader) {
             super(loader);
@@ -739,7 +737,9 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
          * content type), repeatable, not content-encoded, at most {@link ModelCalls#REQUEST_CAP} bytes, and the chain's
          * entity producer (the client's wrapper of it) has the same length. Read from views of their buffers, so the
          * producer's own positions are untouched. Anything else (a stream, a file, the application's own producer):
-         * null.
+         * null. What is returned is the body's text in UTF-8, which the model-request parser reads: the producer's
+         * chars encoded so, and bytes whose content type names another charset decoded from it first (the bytes sent
+         * are the producer's, untouched).
          */
         HttpGuard.Body modelBody(Object requestProducer, Object chainProducer) {
             try {
@@ -766,18 +766,18 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
                     if (b.remaining() > ModelCalls.REQUEST_CAP || b.remaining() != length) {
                         return null;
                     }
-                    byte[] out = new byte[b.remaining()];
-                    b.get(out);
-                    return new HttpGuard.Body(out, 0, out.length);
+                    byte[] out = ModelCalls.utf8(b, (String) contentType.invoke(p));
+                    return out == null || out.length > ModelCalls.REQUEST_CAP ? null
+                            : new HttpGuard.Body(out, 0, out.length);
                 }
-                if (type.equals(STRING_PRODUCER) && chars != null && encoder != null) {
+                if (type.equals(STRING_PRODUCER) && chars != null) {
                     java.nio.CharBuffer c = ((java.nio.CharBuffer) chars.get(p)).duplicate();
                     c.rewind();
                     if (c.remaining() > ModelCalls.REQUEST_CAP) {
                         return null;
                     }
-                    java.nio.charset.Charset cs = ((java.nio.charset.CharsetEncoder) encoder.get(p)).charset();
-                    java.nio.ByteBuffer b = cs.newEncoder().encode(c); // a fresh encoder: the producer's keeps its state
+                    // the text in UTF-8 for the parser, whatever charset the producer will send it in
+                    java.nio.ByteBuffer b = java.nio.charset.StandardCharsets.UTF_8.newEncoder().encode(c);
                     if (b.remaining() > ModelCalls.REQUEST_CAP) {
                         return null;
                     }

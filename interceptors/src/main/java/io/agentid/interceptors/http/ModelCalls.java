@@ -24,6 +24,50 @@ final class ModelCalls {
 
     private ModelCalls() {}
 
+    /**
+     * The text of a request body in UTF-8, which the model-request parser reads: {@code body}'s remaining bytes as
+     * they are when {@code contentType} names no charset, UTF-8 or US-ASCII; else decoded from the charset it names
+     * and encoded in UTF-8; null when that charset is unknown here or the bytes are not in it. {@code body}'s
+     * position is left alone.
+     */
+    static byte[] utf8(java.nio.ByteBuffer body, String contentType) {
+        java.nio.charset.Charset cs = charset(contentType);
+        java.nio.ByteBuffer b = body.duplicate();
+        if (cs != null && !cs.equals(StandardCharsets.UTF_8) && !cs.equals(StandardCharsets.US_ASCII)) {
+            try {
+                java.nio.CharBuffer text = cs.newDecoder().decode(b);
+                b = StandardCharsets.UTF_8.newEncoder().encode(text);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                return null;
+            }
+        }
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    /** The charset a content type's {@code charset} parameter names; null when none, or one unknown here. */
+    static java.nio.charset.Charset charset(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        for (String param : contentType.split(";")) {
+            int eq = param.indexOf('=');
+            if (eq > 0 && param.substring(0, eq).trim().equalsIgnoreCase("charset")) {
+                String name = param.substring(eq + 1).trim();
+                if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
+                    name = name.substring(1, name.length() - 1);
+                }
+                try {
+                    return java.nio.charset.Charset.forName(name);
+                } catch (IllegalArgumentException e) { // illegal or unsupported name
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
     /** The shipped table, with {@code userFile} laid over it; a bad file is reported and the shipped table used. */
     static PriceTable prices(String userFile) {
         if (userFile == null) {

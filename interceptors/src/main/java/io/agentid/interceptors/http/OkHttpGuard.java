@@ -155,7 +155,7 @@ final class OkHttpGuard extends OkHttpHooks {
     }
 
     @Override
-    protected void proceeded(Object scope, Object response, Throwable thrown) {
+    protected Object proceeded(Object scope, Object response, Throwable thrown) {
         if (scope instanceof WholeCall) {
             WholeCall whole = (WholeCall) scope;
             if (whole.outer == null) {
@@ -174,32 +174,37 @@ final class OkHttpGuard extends OkHttpHooks {
                 call.end(System.nanoTime(), -1, failure != null ? failure : thrown);
                 runtime.record(call);
             }
-            return;
+            return null;
         }
         Hops hops = (Hops) scope;
         HttpCall call;
         synchronized (hops) {
             if (response == null) {
                 hops.failure = thrown; // the client may retry it
-                return;
+                return null;
             }
             call = hops.current;
             hops.current = null;
         }
         if (call == null) {
-            return;
+            return null;
         }
         ResponseApi api = RESPONSES.get(response.getClass());
         call.protocolVersion = api.protocolVersion(response);
         int code = api.code(response);
+        Object replaced = null;
         if (call.modelRequest != null && code >= 200 && code < 300 && !call.modelRequest.stream()) {
-            byte[] body = api.peekModelBody(response);
-            if (body != null) {
+            Object peeked = api.peekModelBody(response);
+            if (peeked instanceof byte[]) {
+                byte[] body = (byte[]) peeked;
                 ModelCalls.usage(call, body, body.length, prices.get());
+            } else if (peeked instanceof IOException) {
+                replaced = api.failingAfterBuffered(response, (IOException) peeked);
             }
         }
         call.end(System.nanoTime(), code, null);
         runtime.record(call);
+        return replaced;
     }
 
     /** The public API of {@code okhttp3.Request} that the guard uses (the same in OkHttp 4 and 5). */
@@ -337,6 +342,17 @@ final class OkHttpGuard extends OkHttpHooks {
         final Method networkResponse;
         final Method peekBody;
         final Method bytes;
+        // what a failed read ahead needs to give the application its failure; null where this version lacks them
+        final Method source;
+        final Method contentType;
+        final Method buffer;
+        final Method bufferRead;
+        final Class<?> okioSource;
+        final Method okioBuffer;
+        final Method createBody;
+        final Method newBuilder;
+        final Method builderBody;
+        final Method build;
 
         ResponseApi(Class<?> response) {
             try {
@@ -351,6 +367,84 @@ final class OkHttpGuard extends OkHttpHooks {
             } catch (NoSuchMethodException e) {
                 throw new IllegalStateException("not an OkHttp response this agent knows: " + response, e);
             }
+            Method[] m = new Method[9];
+            Class<?> src = null;
+            try {
+                Class<?> responseBody = body.getReturnType();
+                m[0] = responseBody.getMethod("source");
+                m[1] = responseBody.getMethod("contentType");
+                Class<?> bufferedSource = m[0].getReturnType();
+                m[2] = bufferedSource.getMethod("getBuffer");
+                ClassLoader loader = bufferedSource.getClassLoader();
+                src = Class.forName("okio.Source", false, loader);
+                m[3] = m[2].getReturnType().getMethod("read", m[2].getReturnType(), long.class);
+                m[4] = Class.forName("okio.Okio", false, loader).getMethod("buffer", src);
+                m[5] = responseBody.getMethod("create", bufferedSource, m[1].getReturnType(), long.class);
+                m[6] = response.getMethod("newBuilder");
+                m[7] = m[6].getReturnType().getMethod("body", responseBody);
+                m[8] = m[6].getReturnType().getMethod("build");
+            } catch (ReflectiveOperationException | LinkageError e) {
+                m = new Method[9];
+                src = null;
+            }
+            source = m[0];
+            contentType = m[1];
+            buffer = m[2];
+            bufferRead = m[3];
+            okioSource = src;
+            okioBuffer = m[4];
+            createBody = m[5];
+            newBuilder = m[6];
+            builderBody = m[7];
+            build = m[8];
+        }
+
+        /**
+         * After a read ahead that failed with {@code failure} (a read timeout, the connection broken off): a copy of
+         * {@code response} whose body gives the application the bytes that came (they wait in the body source's
+         * buffer) and then {@code failure} itself, on every read past them, as the application's own read would have
+         * failed; closing it closes the original body. Without it the application's read would fail differently:
+         * OkHttp has released the failed exchange and its connection, so the next read of the socket finds it
+         * closed ({@code SocketException: Socket closed} after a read timeout). Null when this OkHttp lacks what is
+         * needed (the response is then left as it is).
+         */
+        Object failingAfterBuffered(Object response, IOException failure) {
+            if (build == null) {
+                return null;
+            }
+            try {
+                Object original = body.invoke(response);
+                Object originalSource = source.invoke(original);
+                Object buffered = buffer.invoke(originalSource);
+                Object replay = java.lang.reflect.Proxy.newProxyInstance(okioSource.getClassLoader(),
+                        new Class<?>[] {okioSource}, (proxy, method, args) -> {
+                            try {
+                                switch (method.getName()) {
+                                    case "read":
+                                        if ((Long) args[1] == 0) {
+                                            return 0L;
+                                        }
+                                        long n = (Long) bufferRead.invoke(buffered, args[0], args[1]);
+                                        if (n > 0) {
+                                            return n;
+                                        }
+                                        throw failure;
+                                    case "timeout":
+                                    case "close":
+                                        return method.invoke(originalSource);
+                                    default:
+                                        return ApacheAsyncGuard.objectMethod(proxy, method, args, originalSource);
+                                }
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause(); // the original source's own (close: an IOException)
+                            }
+                        });
+                Object replacement = createBody.invoke(null, okioBuffer.invoke(null, replay),
+                        contentType.invoke(original), contentLength.invoke(original));
+                return build.invoke(builderBody.invoke(newBuilder.invoke(response), replacement));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null;
+            }
         }
 
         /**
@@ -362,10 +456,12 @@ final class OkHttpGuard extends OkHttpHooks {
          * anyway; a body that did not end within the cap gives no copy (its prefix stays buffered for the
          * application, the rest on the wire). A body OkHttp decompresses (it asked for gzip itself) has no length
          * of its own: the network response's {@code Content-Length}, if any, bounds it, and the decoded copy must
-         * fit the cap too. If the body fails to arrive, the bytes that did stay buffered and the application's own
-         * read of the source fails where the peek did.
+         * fit the cap too. If the body fails to arrive, the bytes that did stay buffered and the failure is
+         * returned, for {@link #failingAfterBuffered}.
+         *
+         * @return the copy ({@code byte[]}), the {@code IOException} the peek failed with, or null
          */
-        byte[] peekModelBody(Object response) {
+        Object peekModelBody(Object response) {
             try {
                 String type = (String) header.invoke(response, "Content-Type");
                 if (type == null || !ModelCalls.jsonBody(type)) {
@@ -387,8 +483,11 @@ final class OkHttpGuard extends OkHttpHooks {
                 // known length, or unknown (chunked): at most the cap + 1 decoded bytes; fewer means it ended
                 byte[] copy = (byte[]) bytes.invoke(peekBody.invoke(response, (long) ModelCalls.RESPONSE_CAP + 1));
                 return copy.length <= ModelCalls.RESPONSE_CAP ? copy : null;
+            } catch (InvocationTargetException e) {
+                // the body failed to arrive: the application sees that when it reads it
+                return e.getCause() instanceof IOException ? e.getCause() : null;
             } catch (ReflectiveOperationException | RuntimeException e) {
-                return null; // the body failed to arrive: the application sees that when it reads it
+                return null;
             }
         }
 

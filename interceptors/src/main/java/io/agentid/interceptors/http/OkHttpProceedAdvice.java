@@ -9,7 +9,7 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
  * The guard acts on two: index 0 (the whole call) and the step into {@code BridgeInterceptor} (one request on
  * the wire, after the application's interceptors and after each redirect is resolved). The block is thrown as
  * the {@code IOException} {@code proceed} declares; an allowed request is replaced by a copy with
- * {@code traceparent}.
+ * {@code traceparent}; a response may be replaced (a model answer whose read ahead failed).
  */
 public final class OkHttpProceedAdvice {
     private OkHttpProceedAdvice() {}
@@ -28,9 +28,10 @@ public final class OkHttpProceedAdvice {
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void exit(@Advice.Enter Object scope,
-            @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object response, @Advice.Thrown Throwable thrown) {
+            @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object response,
+            @Advice.Thrown Throwable thrown) {
         if (scope != null) {
-            OkHttpHooks.exit(scope, response, thrown);
+            response = OkHttpHooks.exit(scope, response, thrown);
         }
     }
 }

@@ -1,0 +1,44 @@
+package io.agentid.interceptors.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@link ModelCalls#utf8}: a request body's text in UTF-8 for the parser, from the charset its content type names. */
+class ModelCallsTest {
+    private static final String TEXT = "{\"content\":\"caf\u00e9 na\u00efve Z\u00fcrich\"}";
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "application/json; charset=ISO-8859-1|ISO-8859-1",
+        "application/json;charset=\"utf-16\"|UTF-16",
+        "application/json; CHARSET=UTF-16LE|UTF-16LE",
+        "application/json; charset=windows-1252|windows-1252",
+    })
+    void transcodesFromTheNamedCharset(String type, String charset) {
+        ByteBuffer body = ByteBuffer.wrap(TEXT.getBytes(java.nio.charset.Charset.forName(charset)));
+        assertThat(ModelCalls.utf8(body, type)).isEqualTo(TEXT.getBytes(StandardCharsets.UTF_8));
+        assertThat(body.position()).isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @NullSource
+    @ValueSource(strings = {"application/json", "application/json; charset=UTF-8", "application/json; charset=us-ascii",
+        "application/json; charset=no-such-charset", "application/json; charset=", "application/json; x=1"})
+    void leavesTheBytesAsTheyAreWithoutAnotherKnownCharset(String type) {
+        byte[] latin1 = TEXT.getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(ModelCalls.utf8(ByteBuffer.wrap(latin1), type)).isEqualTo(latin1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"application/json; charset=UTF-16LE"})
+    void bytesNotInTheNamedCharsetAreNotRead(String type) {
+        // an odd number of bytes is no UTF-16
+        assertThat(ModelCalls.utf8(ByteBuffer.wrap(new byte[] {'{', 0, '}'}), type)).isNull();
+    }
+}
