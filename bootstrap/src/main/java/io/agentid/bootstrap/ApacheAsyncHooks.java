@@ -163,6 +163,19 @@ public abstract class ApacheAsyncHooks {
         }
     }
 
+    /** HttpAsyncClient 4: the exchange is being cancelled ({@code AbstractClientExchangeHandler.cancel}). */
+    public static void cancelled4(Object handler) {
+        ApacheAsyncHooks d = delegate;
+        if (d == null) {
+            return;
+        }
+        try {
+            d.cancelled(handler);
+        } catch (Throwable t) {
+            Faults.report("apache.async4.cancelled", t);
+        }
+    }
+
     /** HttpAsyncClient 4: the exchange failed ({@code AbstractClientExchangeHandler.failed}). */
     public static void failed4(Object handler, Throwable cause) {
         ApacheAsyncHooks d = delegate;
@@ -197,6 +210,8 @@ public abstract class ApacheAsyncHooks {
     protected abstract void completed(Object state, Object handler) throws Exception;
 
     protected abstract void failed(Object handler, Throwable cause) throws Exception;
+
+    protected abstract void cancelled(Object handler) throws Exception;
 
     protected abstract void sessionRequest4(Object remoteAddress);
 

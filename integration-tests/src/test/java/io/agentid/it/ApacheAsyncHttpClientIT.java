@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -392,6 +393,76 @@ class ApacheAsyncHttpClientIT {
                 assertThat(s.attr("server.address")).isEqualTo("localhost");
                 assertThat(s.attr("agentid.decision")).isEqualTo("deny");
             });
+        }
+    }
+
+    static List<Arguments> cancelCases() {
+        List<Arguments> out = new ArrayList<>();
+        for (Jvms.Jvm jvm : Jvms.all()) {
+            out.add(Arguments.of(jvm, "5"));
+            out.add(Arguments.of(jvm, "4"));
+        }
+        return out;
+    }
+
+    /**
+     * {@code future.cancel(true)} on {@code createDefault()}'s request while the server holds its answer back (released
+     * only after the JVM exited, which it does with the client open, so nothing but the cancel can end the request):
+     * the application sees the same as without the agent ({@code get} throws {@code CancellationException}, the
+     * {@code FutureCallback} is told {@code cancelled}), no fault of agentid's, and the request is one span, ended by
+     * the cancel with an {@code error.type}.
+     */
+    @ParameterizedTest(name = "{0}, HttpClient {1}")
+    @MethodSource("cancelCases")
+    void cancelledInFlight(Jvms.Jvm jvm, String version) throws Exception {
+        Class<?> app = version.equals("5") ? ApacheAsyncHttpApp.class : ApacheAsync4App.class;
+        String step = version.equals("5") ? "aa_cancel" : "a4_cancel";
+        String client = version.equals("5") ? CLIENT : "apache-httpclient-4-async";
+        String path = "/hold/" + step.replace('_', '-');
+        String[] args = {String.valueOf(server.httpPort()), String.valueOf(server.httpsPort()), "cancel"};
+        Map<String, Integer> before = server.counts();
+        Forked.Result plain;
+        try {
+            plain = Forked.of(jvm, app).args(args).run().assertSucceeded();
+        } finally {
+            server.releaseHeld();
+        }
+        // HttpAsyncClient 4's cancel returns false: its handler cancels the future first, so the wrapper's own
+        // cancel finds it done
+        assertThat(plain.value("cancel." + step)).as(plain.toString()).isEqualTo((version.equals("5") ? "true" : "false")
+                + " cancelled=true done=true get=java.util.concurrent.CancellationException");
+        assertThat(plain.value("cb." + step)).isEqualTo("cancelled");
+        try (OtlpSink sink = new OtlpSink()) {
+            Forked.Result r;
+            try {
+                r = Forked.of(jvm, app)
+                        .agent("policy=" + Policies.path("http-guardrails.yaml") + ",agent.id=aa-agent")
+                        .exportTo(sink).args(args).run().assertSucceeded();
+            } finally {
+                server.releaseHeld();
+            }
+            assertThat(r.value("done")).as(r.toString()).isEqualTo("true");
+            assertThat(r.value("cancel." + step)).as(r.toString()).isEqualTo(plain.value("cancel." + step));
+            assertThat(r.value("cb." + step)).isEqualTo(plain.value("cb." + step));
+            assertThat(r.stderr()).as(r.toString()).doesNotContain("internal fault").doesNotContain("Exception");
+            assertThat(delta(before, path)).as("in flight when cancelled, once per run").isEqualTo(2);
+
+            SpanRecord span = only(sink.spans(s -> client.equals(s.attr("agentid.http.client"))));
+            assertThat(span.attr("url.full")).isEqualTo("http://127.0.0.1:" + server.httpPort() + path);
+            assertThat(span.attr("agentid.decision")).isEqualTo("allow");
+            // 5 reports the cancel to the exec callback as failed(InterruptedIOException), at once, on the
+            // cancelling thread (hard cancellation, the default); 4 reports nothing of its own, so agentid ends
+            // the span at cancel() with a CancellationException
+            assertThat(span.attr("error.type")).as(span.toString()).isEqualTo(version.equals("5")
+                    ? "java.io.InterruptedIOException" : "java.util.concurrent.CancellationException");
+            assertThat(span.statusCode()).isEqualTo("STATUS_CODE_ERROR");
+            assertThat(span.attr("http.response.status_code")).isNull();
+            // the run with the agent sent it with the traceparent of its span (the one without, none)
+            List<Received> held = server.received(path);
+            assertThat(held.subList(held.size() - 2, held.size())).extracting(q -> q.header("traceparent") != null)
+                    .containsExactly(false, true);
+            assertThat(held.get(held.size() - 1).header("traceparent"))
+                    .isEqualTo("00-" + span.traceId() + "-" + span.spanId() + "-01");
         }
     }
 

@@ -56,7 +56,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * naming its span; the denied ones never reach the server and fail with agentid's {@code IOException}
  * ({@code sendAsync}: a future already failed). OkHttp 4 and 5 the same over h2, and Apache HttpClient 5 async's
  * HTTP/2-only client ({@code HttpAsyncClients.customHttp2()}) over h2 and h2c with prior knowledge, with a model call
- * priced from its body and its usage read from the answer.
+ * priced from its body and its usage read from the answer, and its general client ({@code HttpAsyncClients.custom()})
+ * with a TLS strategy, h2 by ALPN ({@code NEGOTIATE} and {@code FORCE_HTTP_2}).
  */
 class Http2IT {
     private static final String LOCALHOST = "agentid: blocked by rule 'no-localhost': localhost is not for agents";
@@ -190,11 +191,11 @@ class Http2IT {
                     .args(String.valueOf(tls.getLocalPort()), String.valueOf(clear.getLocalPort()))
                     .run().assertSucceeded();
             assertThat(r.value("done")).as(r.toString()).isEqualTo("true");
-            for (String step : List.of("ah2_get", "ah2_post", "ah2c_get")) {
-                assertAllowedOverH2(r, sink, step, step.equals("ah2_post") ? 11 : 0, "HTTP/2.0",
+            for (String step : List.of("ah2_get", "ah2_post", "ah2c_get", "ahn_get", "ahn_post", "ahf_get", "ahf_post")) {
+                assertAllowedOverH2(r, sink, step, step.endsWith("_post") ? 11 : 0, "HTTP/2.0",
                         "apache-httpclient-async");
             }
-            for (String step : List.of("ah2_denied", "ah2c_post_denied")) {
+            for (String step : List.of("ah2_denied", "ah2c_post_denied", "ahn_denied", "ahf_denied")) {
                 assertDenied(r, sink, step);
             }
 
@@ -221,7 +222,7 @@ class Http2IT {
                     "gpt-4o-mini", ModelResponses.usage(ModelRequest.Api.OPENAI_CHAT_COMPLETIONS, answer),
                     PriceTable.shipped()), org.assertj.core.api.Assertions.within(1e-12));
             // one decision and one span per request
-            assertThat(sink.spans()).as(sink.spans().toString()).hasSize(6);
+            assertThat(sink.spans()).as(sink.spans().toString()).hasSize(12);
         }
     }
 

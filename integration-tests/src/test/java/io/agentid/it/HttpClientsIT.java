@@ -228,6 +228,72 @@ class HttpClientsIT {
         }
     }
 
+    /** What a cancelled {@code sendAsync} future says ({@code HttpApp.cancelled}), and what a dependent stage gets. */
+    private static final List<String> JDK_CANCELLED = List.of(
+            "true cancelled=true done=true get=java.util.concurrent.CancellationException",
+            "java.util.concurrent.CancellationException");
+    /** The same when the cancelled exchange failed the future first. */
+    private static final List<String> JDK_CANCELLED_BY_EXCHANGE = List.of(
+            "true cancelled=false done=true get=failed java.util.concurrent.CancellationException: Request cancelled",
+            "java.util.concurrent.CompletionException java.util.concurrent.CancellationException");
+
+    /**
+     * {@code sendAsync} cancelled ({@code cancel(true)}) while the server holds its answer back (released only after
+     * the JVM exited, so nothing but the cancel can end the request): the application sees the same as without the
+     * agent (a {@code CancellationException}, for {@code get} and for a dependent stage), no fault of agentid's, and
+     * the request is one span, ended by the cancel with {@code error.type} {@code CancellationException}.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jvms")
+    void cancelledSendAsync(Jvms.Jvm jvm) throws Exception {
+        String path = "/hold/jdk-cancel";
+        Map<String, Integer> before = server.counts();
+        Forked.Result plain;
+        try {
+            plain = Forked.of(jvm, HttpApp.class)
+                    .args(String.valueOf(server.httpPort()), String.valueOf(server.httpsPort()), "cancel")
+                    .run().assertSucceeded();
+        } finally {
+            server.releaseHeld();
+        }
+        // the JDK's own answer races (on 17 and 25 alike): cancel(true) cancels the future and, through it, the exchange,
+        // which fails the same future with a CancellationException of its own; whichever completes it first is what
+        // the application sees
+        assertThat(List.of(plain.value("cancel.jdk_cancel"), plain.value("told.jdk_cancel"))).as(plain.toString())
+                .isIn(JDK_CANCELLED, JDK_CANCELLED_BY_EXCHANGE);
+        try (OtlpSink sink = new OtlpSink()) {
+            Forked.Result r;
+            try {
+                r = Forked.of(jvm, HttpApp.class)
+                        .agent("policy=" + Policies.path("http-guardrails.yaml") + ",agent.id=http-agent")
+                        .exportTo(sink)
+                        .args(String.valueOf(server.httpPort()), String.valueOf(server.httpsPort()), "cancel")
+                        .run().assertSucceeded();
+            } finally {
+                server.releaseHeld();
+            }
+            assertThat(r.value("done")).as(r.toString()).isEqualTo("true");
+            assertThat(List.of(r.value("cancel.jdk_cancel"), r.value("told.jdk_cancel"))).as(r.toString())
+                    .isIn(JDK_CANCELLED, JDK_CANCELLED_BY_EXCHANGE);
+            assertThat(r.stderr()).as(r.toString()).doesNotContain("internal fault").doesNotContain("Exception");
+            assertThat(delta(before, path)).as("in flight when cancelled, once per run").isEqualTo(2);
+
+            SpanRecord span = only(sink.spans(s -> "java.net.http".equals(s.attr("agentid.http.client"))));
+            assertThat(span.attr("url.full")).isEqualTo("http://127.0.0.1:" + server.httpPort() + path);
+            assertThat(span.attr("agentid.decision")).isEqualTo("allow");
+            assertThat(span.attr("error.type")).as(span.toString())
+                    .isEqualTo("java.util.concurrent.CancellationException");
+            assertThat(span.statusCode()).isEqualTo("STATUS_CODE_ERROR");
+            assertThat(span.attr("http.response.status_code")).isNull();
+            // the run with the agent sent it with the traceparent of its span (the one without, none)
+            List<Received> held = server.received(path);
+            assertThat(held.subList(held.size() - 2, held.size())).extracting(q -> q.header("traceparent") != null)
+                    .containsExactly(false, true);
+            assertThat(held.get(held.size() - 1).header("traceparent"))
+                    .isEqualTo("00-" + span.traceId() + "-" + span.spanId() + "-01");
+        }
+    }
+
     /** {@code http.traceparent=false}: requests are still decided and traced, but carry no header of ours. */
     @org.junit.jupiter.api.Test
     void traceparentCanBeTurnedOff() throws Exception {

@@ -41,6 +41,10 @@ public final class ApacheAsync4App {
         String httpLocal = "http://localhost:" + port;
         String https = "https://127.0.0.1:" + tlsPort;
         String httpsLocal = "https://localhost:" + tlsPort;
+        if (args.length > 2 && args[2].equals("cancel")) {
+            cancelInFlight(http);
+            return;
+        }
         try (CloseableHttpAsyncClient client = HttpAsyncClients.createSystem();
                 CloseableHttpAsyncClient proxied = HttpAsyncClients.custom()
                         .setProxy(new HttpHost("127.0.0.1", port, "http")).build();
@@ -94,6 +98,25 @@ public final class ApacheAsync4App {
             }
         }
         System.out.println("done=true");
+    }
+
+    /**
+     * {@code HttpAsyncClients.createDefault()}'s {@code execute} of a request the server holds back
+     * ({@code /hold/a4-cancel}), cancelled once it arrived: prints {@code cancel.a4_cancel=} what the future says
+     * ({@link HttpApp#cancelled}) and {@code cb.a4_cancel=} what its {@code FutureCallback} was told. The client is
+     * not closed (the JVM exits with it open): a span must not wait for the connection to close.
+     */
+    private static void cancelInFlight(String http) throws Exception {
+        CloseableHttpAsyncClient client = HttpAsyncClients.createDefault();
+        client.start();
+        Recorder cb = new Recorder();
+        Future<HttpResponse> f = client.execute(new HttpGet(http + "/hold/a4-cancel"), cb);
+        io.agentid.it.support.CountingHttpServer.awaitHeld(http, "a4-cancel");
+        System.out.println("cancel.a4_cancel=" + HttpApp.cancelled(f));
+        System.out.println("cb.a4_cancel=" + cb.awaited());
+        System.out.println("done=true");
+        System.out.flush();
+        System.exit(0);
     }
 
     private static void step(String name, CloseableHttpAsyncClient client, HttpUriRequest request) {

@@ -42,6 +42,10 @@ public final class ApacheAsyncHttpApp {
         String httpLocal = "http://localhost:" + port;
         String https = "https://127.0.0.1:" + tlsPort;
         String httpsLocal = "https://localhost:" + tlsPort;
+        if (args.length > 2 && args[2].equals("cancel")) {
+            cancelInFlight(http);
+            return;
+        }
         try (CloseableHttpAsyncClient client = HttpAsyncClients.custom().useSystemProperties().build();
                 CloseableHttpAsyncClient noRetries = HttpAsyncClients.custom().useSystemProperties()
                         .disableAutomaticRetries().build();
@@ -94,6 +98,25 @@ public final class ApacheAsyncHttpApp {
             step("aa_minimal_denied", minimal, SimpleRequestBuilder.get(httpLocal + "/aa-minimal-denied").build());
         }
         System.out.println("done=true");
+    }
+
+    /**
+     * {@code HttpAsyncClients.createDefault()}'s {@code execute} of a request the server holds back
+     * ({@code /hold/aa-cancel}), cancelled once it arrived: prints {@code cancel.aa_cancel=} what the future says
+     * ({@link HttpApp#cancelled}) and {@code cb.aa_cancel=} what its {@code FutureCallback} was told. The client is
+     * not closed (the JVM exits with it open): a span must not wait for the connection to close.
+     */
+    private static void cancelInFlight(String http) throws Exception {
+        CloseableHttpAsyncClient client = HttpAsyncClients.createDefault();
+        client.start();
+        Recorder cb = new Recorder();
+        Future<SimpleHttpResponse> f = client.execute(SimpleRequestBuilder.get(http + "/hold/aa-cancel").build(), cb);
+        io.agentid.it.support.CountingHttpServer.awaitHeld(http, "aa-cancel");
+        System.out.println("cancel.aa_cancel=" + HttpApp.cancelled(f));
+        System.out.println("cb.aa_cancel=" + cb.awaited());
+        System.out.println("done=true");
+        System.out.flush();
+        System.exit(0);
     }
 
     /** {@link #PARALLEL} requests in flight at once, each its own exchange. */

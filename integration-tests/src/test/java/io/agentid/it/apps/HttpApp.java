@@ -45,6 +45,10 @@ public final class HttpApp {
         httpsLocal = "https://localhost:" + tlsPort;
         HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(10)).build();
+        if (args.length > 2 && args[2].equals("cancel")) {
+            cancelInFlight(client);
+            return;
+        }
 
         // java.net.http.HttpClient
         step("jdk_get", () -> send(client, get(http + "/jdk-get")));
@@ -116,6 +120,50 @@ public final class HttpApp {
             return read(c);
         });
         System.out.println("done=true");
+    }
+
+    /**
+     * {@code sendAsync} of a request the server holds back ({@code /hold/jdk-cancel}), cancelled once it arrived:
+     * prints {@code cancel.jdk_cancel=} what the future says ({@link #cancelled}) and {@code told.jdk_cancel=} what a
+     * dependent stage registered before the cancel was told.
+     */
+    private static void cancelInFlight(HttpClient client) throws IOException {
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> f = client.sendAsync(
+                get(http + "/hold/jdk-cancel"), HttpResponse.BodyHandlers.ofString());
+        java.util.concurrent.atomic.AtomicReference<String> told = new java.util.concurrent.atomic.AtomicReference<>(
+                "nothing");
+        f.whenComplete((r, t) -> told.set(t == null ? "completed " + r.statusCode()
+                : t.getClass().getName() + (t.getCause() == null ? "" : " " + t.getCause().getClass().getName())));
+        io.agentid.it.support.CountingHttpServer.awaitHeld(http, "jdk-cancel");
+        System.out.println("cancel.jdk_cancel=" + cancelled(f));
+        System.out.println("told.jdk_cancel=" + told.get());
+        System.out.println("done=true");
+    }
+
+    /**
+     * Cancels {@code f} ({@code cancel(true)}) and says what the application sees: what {@code cancel} returned,
+     * {@code isCancelled()}, {@code isDone()}, and what {@code get} throws (its class, and the cause's for an
+     * {@code ExecutionException}), or anything {@code cancel} itself threw.
+     */
+    public static String cancelled(java.util.concurrent.Future<?> f) {
+        boolean result;
+        try {
+            result = f.cancel(true);
+        } catch (Throwable t) {
+            return "cancel threw " + t;
+        }
+        String get;
+        try {
+            Object v = f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            get = "returned " + v;
+        } catch (java.util.concurrent.CancellationException e) {
+            get = e.getClass().getName();
+        } catch (ExecutionException e) {
+            get = "failed " + e.getCause();
+        } catch (Exception e) {
+            get = "threw " + e;
+        }
+        return result + " cancelled=" + f.isCancelled() + " done=" + f.isDone() + " get=" + get;
     }
 
     interface Step {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +30,10 @@ import javax.net.ssl.SSLContext;
  * it receives, so a test can prove a blocked request never left the client. Every path answers {@code 200}
  * with {@code ok <path> <body bytes>}, except {@code /r/...?to=<url>}, which redirects ({@code 302}) to
  * {@code url} ({@code /r307/...} and {@code /r308/...}: with that status, which tells the client to send the same
- * method and body again), and {@code /s503/...}, which answers {@code 503} with {@code Retry-After: 0}. The HTTPS side uses a self-signed certificate for {@code localhost} and {@code 127.0.0.1},
- * made with {@code keytool} when the server starts; {@link #trustStore()} is a trust store that holds it.
+ * method and body again), {@code /s503/...}, which answers {@code 503} with {@code Retry-After: 0}, and
+ * {@code /hold/<name>}, which holds its answer back until {@link #releaseHeld()}, so that a client can cancel it in
+ * flight (a forked application learns that it arrived with {@link #awaitHeld}). The HTTPS side uses a self-signed
+ * certificate for {@code localhost} and {@code 127.0.0.1}, made with {@code keytool} when the server starts; {@link #trustStore()} is a trust store that holds it.
  */
 public final class CountingHttpServer implements AutoCloseable {
     public static final String STORE_PASSWORD = "agentid-it";
@@ -58,6 +61,9 @@ public final class CountingHttpServer implements AutoCloseable {
     private final Map<String, Integer> counts = new ConcurrentHashMap<>();
     private final Path trustStore;
     private final Path keyStore;
+    /** Per held name: counted down when {@code /hold/<name>} arrives, and to release it. */
+    private final Map<String, CountDownLatch> arrivals = new ConcurrentHashMap<>();
+    private final Map<String, CountDownLatch> releases = new ConcurrentHashMap<>();
 
     public CountingHttpServer(Path dir) throws Exception {
         // without it every answer waits ~40 ms for a delayed ACK (must be set before the server classes load)
@@ -120,6 +126,17 @@ public final class CountingHttpServer implements AutoCloseable {
                 exchange.sendResponseHeaders(redirect, -1);
                 return;
             }
+            if (path.startsWith("/hold/")) {
+                String name = path.substring("/hold/".length());
+                CountDownLatch release = releases.computeIfAbsent(name, k -> new CountDownLatch(1));
+                arrivals.computeIfAbsent(name, k -> new CountDownLatch(1)).countDown();
+                await(release); // bounded, so a test that forgets to release cannot hang the server
+            } else if (path.startsWith("/arrived/")) {
+                boolean arrived = await(arrivals.computeIfAbsent(path.substring("/arrived/".length()),
+                        k -> new CountDownLatch(1)));
+                exchange.sendResponseHeaders(arrived ? 204 : 504, -1);
+                return;
+            }
             if (path.startsWith("/s503/")) {
                 // unavailable, retry at once: a client's automatic retry sends the same request again
                 exchange.getResponseHeaders().add("Retry-After", "0");
@@ -131,6 +148,44 @@ public final class CountingHttpServer implements AutoCloseable {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(answer);
             }
+        }
+    }
+
+    private static boolean await(CountDownLatch latch) {
+        try {
+            return latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Answers every {@code /hold/} request held so far (its client may have gone), and forgets the names, so the next
+     * run can hold the same ones again.
+     */
+    public void releaseHeld() {
+        for (CountDownLatch l : releases.values()) {
+            l.countDown();
+        }
+        releases.clear();
+        arrivals.clear();
+    }
+
+    /**
+     * For a forked application: returns once {@code /hold/<name>} has reached the server at {@code base} (a plain
+     * {@code HttpURLConnection} to {@code /arrived/<name>}, which waits for it).
+     */
+    public static void awaitHeld(String base, String name) throws IOException {
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create(base + "/arrived/" + name)
+                .toURL().openConnection();
+        try {
+            int status = c.getResponseCode();
+            if (status != 204) {
+                throw new IOException("/hold/" + name + " did not arrive: " + status);
+            }
+        } finally {
+            c.disconnect();
         }
     }
 
@@ -176,6 +231,7 @@ public final class CountingHttpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        releaseHeld();
         http.stop(0);
         https.stop(0);
         pool.shutdownNow();

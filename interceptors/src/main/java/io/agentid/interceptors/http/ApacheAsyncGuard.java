@@ -341,6 +341,25 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
     }
 
     /**
+     * {@code future.cancel} (through {@code FutureWrapper}) or {@code handler.cancel()}: the exchange's current request
+     * ends now, with a {@code CancellationException} (what the application's {@code get} throws). HttpAsyncClient
+     * discards the connection without telling {@code failed}, or tells it later from the reactor (a
+     * {@code ConnectionClosedException}), or never when no connection was leased yet; the entry is removed here, so
+     * that later {@code failed} finds nothing. An exchange already done (its last response consumed:
+     * {@code isDone()}) is left to {@link #completed}.
+     */
+    @Override
+    protected void cancelled(Object handler) throws Exception {
+        if (handler == null || (Boolean) APIS_4.get(handler.getClass()).isDone.invoke(handler)) {
+            return;
+        }
+        Hops hops = exchanges4.remove(handler);
+        if (hops != null) {
+            end4(hops, new java.util.concurrent.CancellationException("cancelled"));
+        }
+    }
+
+    /**
      * A model request's 2xx JSON answer, consumed whole into memory by HttpCore's {@code BasicAsyncResponseConsumer}
      * (the default consumer of {@code execute(HttpUriRequest, ...)}) as a {@code ContentBufferEntity}: its usage, read
      * from that buffer, the response given an entity of the same bytes, before the future completes with it. Nothing
@@ -403,6 +422,7 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
         final Method route;
         final Method finalResponse;
         final Method failed;
+        final Method isDone;
         final Method method = method("org.apache.http.client.methods.HttpUriRequest", "getMethod");
         final Method uri = method("org.apache.http.client.methods.HttpUriRequest", "getURI");
         final Method firstHeader = method("org.apache.http.HttpMessage", "getFirstHeader", String.class);
@@ -432,6 +452,7 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
                 currentRequest = base.getDeclaredMethod("getCurrentRequest");
                 route = base.getDeclaredMethod("getRoute");
                 failed = base.getMethod("failed", Exception.class);
+                isDone = base.getMethod("isDone");
                 finalResponse = Class.forName("org.apache.http.impl.nio.client.InternalState", false, loader)
                         .getDeclaredMethod("getFinalResponse");
             } catch (ReflectiveOperationException e) {
@@ -442,6 +463,7 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
             route.setAccessible(true);
             finalResponse.setAccessible(true);
             failed.setAccessible(true);
+            isDone.setAccessible(true);
         }
 
         /** Only model calls need it: null when this version lacks it (no usage then). */

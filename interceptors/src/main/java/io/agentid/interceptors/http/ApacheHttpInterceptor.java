@@ -102,7 +102,8 @@ public final class ApacheHttpInterceptor implements Interceptor {
                                 .and(takesArguments(2)))))
                 .type(named(HANDLER_4_ASYNC))
                 .transform((builder, type, loader, module, domain) -> builder
-                        .visit(Advice.to(Apache4FailedAdvice.class).on(named("failed").and(takesArguments(1)))))
+                        .visit(Advice.to(Apache4FailedAdvice.class).on(named("failed").and(takesArguments(1))))
+                        .visit(Advice.to(Apache4CancelAdvice.class).on(named("cancel").and(takesArguments(0)))))
                 .type(named(SESSION_REQUEST_4))
                 .transform((builder, type, loader, module, domain) -> builder
                         .visit(Advice.to(Apache4SessionRequestAdvice.class).on(isConstructor()
