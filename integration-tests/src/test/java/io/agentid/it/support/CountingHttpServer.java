@@ -1,9 +1,12 @@
 package io.agentid.it.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.agentid.it.support.OtlpSink.SpanRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -223,6 +226,19 @@ public final class CountingHttpServer implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * The last two requests for {@code path} came from a run without the agent, then one with it: the first carried no
+     * {@code traceparent}, the second the one naming {@code span}.
+     */
+    public void assertSentWithoutThenWith(String path, SpanRecord span) {
+        List<Received> held = received(path);
+        assertThat(held).as(path).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(held.subList(held.size() - 2, held.size())).extracting(q -> q.header("traceparent") != null)
+                .containsExactly(false, true);
+        assertThat(held.get(held.size() - 1).header("traceparent"))
+                .isEqualTo("00-" + span.traceId() + "-" + span.spanId() + "-01");
     }
 
     public List<Received> received() {
