@@ -515,18 +515,6 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
         }
     }
 
-    /** A proxy's own {@code hashCode}, {@code equals} and {@code toString}: identity, and naming what it wraps. */
-    static Object objectMethod(Object proxy, Method m, Object[] args, Object delegate) {
-        switch (m.getName()) {
-            case "hashCode":
-                return System.identityHashCode(proxy);
-            case "equals":
-                return proxy == args[0];
-            default:
-                return "agentid(" + delegate + ")";
-        }
-    }
-
     /**
      * The callback an allowed request runs with: notes the response's status and protocol, ends the span when the
      * request completes or fails, and passes everything on to the callback it replaced. Nothing of ours escapes.
@@ -552,7 +540,7 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
         @Override
         public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
             if (m.getDeclaringClass() == Object.class) {
-                return objectMethod(proxy, m, args, delegate);
+                return Proxies.objectMethod(proxy, m, args, delegate);
             }
             try {
                 switch (m.getName()) {
@@ -681,7 +669,7 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
         @Override
         public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
             if (m.getDeclaringClass() == Object.class) {
-                return objectMethod(proxy, m, args, delegate);
+                return Proxies.objectMethod(proxy, m, args, delegate);
             }
             try {
                 if (m.getName().equals("consume") && args != null && args.length == 1

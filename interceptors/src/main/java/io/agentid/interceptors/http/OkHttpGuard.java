@@ -433,7 +433,7 @@ final class OkHttpGuard extends OkHttpHooks {
                                     case "close":
                                         return method.invoke(originalSource);
                                     default:
-                                        return ApacheAsyncGuard.objectMethod(proxy, method, args, originalSource);
+                                        return Proxies.objectMethod(proxy, method, args, originalSource);
                                 }
                             } catch (InvocationTargetException e) {
                                 throw e.getCause(); // the original source's own (close: an IOException)
