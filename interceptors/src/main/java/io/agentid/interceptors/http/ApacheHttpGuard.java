@@ -26,8 +26,8 @@ import java.lang.reflect.Method;
  * <p>Destination: the scope's route target ({@code HttpRoute.getTargetHost()}), which is where the client
  * connects, through a proxy or not, whatever the request's {@code Host} header or authority says.
  *
- * <p><b>Model calls.</b> A repeatable entity of known length is written into a buffer and priced before the decision
- * ({@link Api#modelBody}); a 2xx JSON answer of at most 1 MiB (known length, or chunked: read up to the cap) is
+ * <p><b>Model calls.</b> A repeatable entity of known length is written into a buffer and priced before the decision,
+ * from its text in the charset its content type names ({@link Api#modelBody}); a 2xx JSON answer of at most 1 MiB (known length, or chunked: read up to the cap) is
  * read ahead at the innermost element
  * ({@code ProtocolExec}) and the response given an entity of the same bytes ({@link Api#bufferModelBody}).
  */
@@ -342,7 +342,8 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
         /**
          * The bytes a model request's entity will send, when they can be had without consuming it: a repeatable
          * entity ({@code StringEntity}, {@code ByteArrayEntity}, {@code FileEntity}, ...) of known length of at most
-         * {@link ModelCalls#REQUEST_CAP}, not content-encoded, written into a buffer; else null.
+         * {@link ModelCalls#REQUEST_CAP}, not content-encoded, written into a buffer; else null. Returned as text in
+         * UTF-8 for the parser ({@link #write}).
          */
         abstract HttpGuard.Body modelBody(Object request) throws ReflectiveOperationException;
 
@@ -356,11 +357,21 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
          */
         abstract byte[] bufferModelBody(Object response) throws ReflectiveOperationException;
 
-        /** Reads a request entity into a body, if it is one {@link #modelBody} may read. */
-        static HttpGuard.Body write(Method writeTo, Object entity, long length) throws ReflectiveOperationException {
+        /**
+         * Reads a request entity into a body, if it is one {@link #modelBody} may read, as text in UTF-8, which the
+         * model-request parser reads: the bytes as written, decoded first from the charset {@code contentType} (the
+         * entity's, else the request's {@code Content-Type}) names, if another ({@code StringEntity} encodes in the
+         * charset of its content type). The entity, and what it sends, are untouched.
+         */
+        static HttpGuard.Body write(Method writeTo, Object entity, long length, String contentType)
+                throws ReflectiveOperationException {
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) length);
             writeTo.invoke(entity, out);
-            return out.size() == length ? new HttpGuard.Body(out.toByteArray(), 0, out.size()) : null;
+            if (out.size() != length) {
+                return null;
+            }
+            HttpGuard.Body text = ModelCalls.utf8(new HttpGuard.Body(out.toByteArray(), 0, out.size()), contentType);
+            return text == null || text.len > ModelCalls.REQUEST_CAP ? null : text;
         }
 
 
@@ -426,7 +437,8 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
                     || !BodyCopy.identity((String) contentEncoding.invoke(e))) {
                 return null;
             }
-            return write(writeTo, e, length);
+            String type = (String) contentType.invoke(e);
+            return write(writeTo, e, length, type != null ? type : header(request, "Content-Type"));
         }
 
         @Override
@@ -554,7 +566,8 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
                     || !BodyCopy.identity(value(contentEncoding.invoke(e)))) {
                 return null;
             }
-            return write(writeTo, e, length);
+            String type = value(contentType.invoke(e));
+            return write(writeTo, e, length, type != null ? type : header(request, "Content-Type"));
         }
 
         /**

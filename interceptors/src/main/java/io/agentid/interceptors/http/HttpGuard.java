@@ -52,7 +52,9 @@ import java.util.concurrent.ExecutionException;
  * seen before it is sent: for HttpClient, the bytes of a {@code BodyPublishers.ofString/ofByteArray} publisher
  * (remembered when the publisher is built, {@link BodyPublisherAdvice}); for HttpURLConnection, the buffered body,
  * which is only complete when the response is asked for, so such a request is decided once more then
- * ({@code getInputStream}, before the body is written). A model request is decided with its model and estimated
+ * ({@code getInputStream}, before the body is written). The parser is given the body's text in UTF-8: bytes in
+ * another charset that the request's {@code Content-Type} names are decoded from it first ({@link ModelCalls#utf8});
+ * the bytes sent are the application's. A model request is decided with its model and estimated
  * cost; the span carries the GenAI attributes, and the usage: for HttpClient read from a String or byte[] body, for
  * HttpURLConnection from a JSON answer of at most 1 MiB (known length or chunked) read ahead ({@link #responseStream}).
  */
@@ -244,13 +246,20 @@ final class HttpGuard extends HttpHooks {
         }
     }
 
-    /** The body the request will send, when agentid knows it (ofString, ofByteArray), else null. */
-    private Body body(HttpRequest r) {
+    /**
+     * Where a POST's body is read from, only if its path is a model call's: the bytes its publisher will send, when
+     * agentid knows them (ofString, ofByteArray), as text in UTF-8 for the parser (decoded from the charset its
+     * {@code Content-Type} names, if another: {@link ModelCalls#utf8(Body, String)}); else null.
+     */
+    private HttpDecider.BodySource body(HttpRequest r) {
         if (!"POST".equals(r.method())) {
             return null;
         }
-        HttpRequest.BodyPublisher p = r.bodyPublisher().orElse(null);
-        return p == null ? null : bodies.getIfPresent(p);
+        return () -> {
+            HttpRequest.BodyPublisher p = r.bodyPublisher().orElse(null);
+            Body b = p == null ? null : bodies.getIfPresent(p);
+            return b == null ? null : ModelCalls.utf8(b, r.headers().firstValue("Content-Type").orElse(null));
+        };
     }
 
     private static long bodySize(HttpRequest r) {
@@ -345,7 +354,8 @@ final class HttpGuard extends HttpHooks {
                 return null;
             }
             call.bodyPending = false;
-            block = redecide(hops, call, buffered.toByteArray());
+            block = redecide(hops, call, ModelCalls.utf8(new Body(buffered.toByteArray(), 0, buffered.size()),
+                    requestType((java.net.HttpURLConnection) connection)));
             if (block == null) {
                 return null;
             }
@@ -357,10 +367,26 @@ final class HttpGuard extends HttpHooks {
         return block;
     }
 
-    /** Decides {@code call} again now that its body is known; on allow it replaces it as {@code hops.current}. */
-    private IOException redecide(Hops hops, HttpCall call, byte[] body) {
+    /** The request's {@code Content-Type} (the sun implementation answers it after connecting, too), or null. */
+    private static String requestType(java.net.HttpURLConnection connection) {
         try {
-            ModelRequest mr = ModelRequests.recognise(call.method, call.host, call.path, body, 0, body.length);
+            return connection.getRequestProperty("Content-Type");
+        } catch (RuntimeException e) {
+            return null; // an implementation that refuses once connected: read as UTF-8
+        }
+    }
+
+    /**
+     * Decides {@code call} again now that its body is known (as text in UTF-8; null: not in the charset its content
+     * type names, so the first decision stands); on allow it replaces it as {@code hops.current}.
+     */
+    private IOException redecide(Hops hops, HttpCall call, Body body) {
+        if (body == null) {
+            return null;
+        }
+        try {
+            ModelRequest mr = ModelRequests.recognise(call.method, call.host, call.path, body.bytes, body.off,
+                    body.len);
             if (mr == null) {
                 return null;
             }

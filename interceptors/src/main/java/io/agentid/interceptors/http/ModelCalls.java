@@ -26,14 +26,17 @@ final class ModelCalls {
 
     /**
      * The text of a request body in UTF-8, which the model-request parser reads: {@code body}'s remaining bytes as
-     * they are when {@code contentType} names no charset, UTF-8 or US-ASCII; else decoded from the charset it names
-     * and encoded in UTF-8; null when that charset is unknown here or the bytes are not in it. {@code body}'s
-     * position is left alone.
+     * they are when {@code contentType} names no charset, one unknown here, UTF-8 or US-ASCII; else decoded from the
+     * charset it names and encoded in UTF-8; null when the bytes are not in that charset. {@code body}'s position is
+     * left alone.
      */
     static byte[] utf8(java.nio.ByteBuffer body, String contentType) {
-        java.nio.charset.Charset cs = charset(contentType);
+        return utf8(body, charset(contentType));
+    }
+
+    private static byte[] utf8(java.nio.ByteBuffer body, java.nio.charset.Charset cs) {
         java.nio.ByteBuffer b = body.duplicate();
-        if (cs != null && !cs.equals(StandardCharsets.UTF_8) && !cs.equals(StandardCharsets.US_ASCII)) {
+        if (!readAsIs(cs)) {
             try {
                 java.nio.CharBuffer text = cs.newDecoder().decode(b);
                 b = StandardCharsets.UTF_8.newEncoder().encode(text);
@@ -44,6 +47,32 @@ final class ModelCalls {
         byte[] out = new byte[b.remaining()];
         b.get(out);
         return out;
+    }
+
+    /**
+     * As {@link #utf8(java.nio.ByteBuffer, String)}, for a body a guard copied before it is sent: {@code body} itself
+     * (no copy) when {@code contentType} names no charset, one unknown here, UTF-8 or US-ASCII; else its text decoded
+     * from the charset named and encoded in UTF-8; null when the bytes are not in that charset, or {@code body} is
+     * null. Called only for a model request's body.
+     */
+    static HttpGuard.Body utf8(HttpGuard.Body body, String contentType) {
+        if (body == null) {
+            return null;
+        }
+        java.nio.charset.Charset cs = charset(contentType);
+        if (readAsIs(cs)) {
+            return body;
+        }
+        byte[] out = utf8(java.nio.ByteBuffer.wrap(body.bytes, body.off, body.len), cs);
+        return out == null ? null : new HttpGuard.Body(out, 0, out.length);
+    }
+
+    /**
+     * Whether a body in {@code cs} (null: the content type names none) is given to the parser as it is: UTF-8, JSON's
+     * own (the parser also detects UTF-16 and UTF-32 by their first bytes), or US-ASCII.
+     */
+    private static boolean readAsIs(java.nio.charset.Charset cs) {
+        return cs == null || cs.equals(StandardCharsets.UTF_8) || cs.equals(StandardCharsets.US_ASCII);
     }
 
     /** The charset a content type's {@code charset} parameter names; null when none, or one unknown here. */

@@ -35,9 +35,9 @@ import java.util.List;
  * once per class.
  *
  * <p><b>Model calls.</b> For a request whose path is a model call's, a replayable body (known length, not one-shot
- * or duplex) is written into an okio {@code Buffer} and priced before the decision ({@link RequestApi#modelBody});
- * a 2xx JSON answer of at most 1 MiB (known length, or chunked) is copied with {@code peekBody} for its usage
- * ({@link ResponseApi#peekModelBody}).
+ * or duplex) is written into an okio {@code Buffer} and priced before the decision, from its text in the charset its
+ * media type names ({@link RequestApi#modelBody}); a 2xx JSON answer of at most 1 MiB (known length, or chunked) is
+ * copied with {@code peekBody} for its usage ({@link ResponseApi#peekModelBody}).
  */
 final class OkHttpGuard extends OkHttpHooks {
     static final String CLIENT = "okhttp";
@@ -224,6 +224,8 @@ final class OkHttpGuard extends OkHttpHooks {
         final Method writeTo;
         final java.lang.reflect.Constructor<?> newBuffer;
         final Method readByteArray;
+        /** {@code RequestBody.contentType()}: the {@code MediaType} whose charset the body is in. */
+        final Method contentType;
 
         RequestApi(Class<?> request) {
             try {
@@ -244,8 +246,10 @@ final class OkHttpGuard extends OkHttpHooks {
             Method write = null;
             java.lang.reflect.Constructor<?> buffer = null;
             Method read = null;
+            Method type = null;
             try {
                 Class<?> requestBody = body.getReturnType();
+                type = requestBody.getMethod("contentType");
                 ClassLoader loader = requestBody.getClassLoader();
                 Class<?> sink = Class.forName("okio.BufferedSink", false, loader);
                 Class<?> okioBuffer = Class.forName("okio.Buffer", false, loader);
@@ -256,7 +260,9 @@ final class OkHttpGuard extends OkHttpHooks {
                 read = okioBuffer.getMethod("readByteArray");
             } catch (ReflectiveOperationException | LinkageError e) {
                 // an OkHttp without them (3.x): model requests are decided on their path only
+                write = null;
             }
+            contentType = type;
             isOneShot = oneShot;
             isDuplex = duplex;
             writeTo = write;
@@ -269,7 +275,10 @@ final class OkHttpGuard extends OkHttpHooks {
          * known length of at most {@link ModelCalls#REQUEST_CAP} that is neither one-shot nor duplex, which OkHttp's
          * contract lets be written more than once ({@code RequestBody.create} of a string, bytes, a file, and
          * Retrofit's/the SDKs' JSON bodies), written here into an okio {@code Buffer} in the application's loader.
-         * Else (streamed, one-shot, duplex, unknown length, too large, or writing failed) null.
+         * Else (streamed, one-shot, duplex, unknown length, too large, or writing failed) null. What is returned is
+         * the body's text in UTF-8, which the model-request parser reads: the bytes as written, decoded first from
+         * the charset the body's {@code contentType()} (else the request's {@code Content-Type}) names, if another
+         * ({@code RequestBody.create(String, MediaType)} encodes in that charset); the bytes sent are untouched.
          */
         HttpGuard.Body modelBody(Object request) {
             if (writeTo == null) {
@@ -287,7 +296,13 @@ final class OkHttpGuard extends OkHttpHooks {
                 Object buffer = newBuffer.newInstance();
                 writeTo.invoke(b, buffer);
                 byte[] bytes = (byte[]) readByteArray.invoke(buffer);
-                return bytes.length == length ? new HttpGuard.Body(bytes, 0, bytes.length) : null;
+                if (bytes.length != length) {
+                    return null;
+                }
+                Object mediaType = contentType.invoke(b);
+                String type = mediaType != null ? mediaType.toString() : header(request, "Content-Type");
+                HttpGuard.Body text = ModelCalls.utf8(new HttpGuard.Body(bytes, 0, bytes.length), type);
+                return text == null || text.len > ModelCalls.REQUEST_CAP ? null : text;
             } catch (ReflectiveOperationException | RuntimeException e) {
                 return null; // contentLength() or writeTo() threw (an IOException of the body's own): not known
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.NullSource;
@@ -40,5 +41,34 @@ class ModelCallsTest {
     void bytesNotInTheNamedCharsetAreNotRead(String type) {
         // an odd number of bytes is no UTF-16
         assertThat(ModelCalls.utf8(ByteBuffer.wrap(new byte[] {'{', 0, '}'}), type)).isNull();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "application/json; charset=ISO-8859-1|ISO-8859-1",
+        "application/json; charset=UTF-16|UTF-16",
+    })
+    void transcodesACopiedBodyFromItsRange(String type, String charset) {
+        byte[] text = TEXT.getBytes(java.nio.charset.Charset.forName(charset));
+        byte[] padded = new byte[text.length + 5];
+        System.arraycopy(text, 0, padded, 3, text.length);
+        HttpGuard.Body out = ModelCalls.utf8(new HttpGuard.Body(padded, 3, text.length), type);
+        assertThat(java.util.Arrays.copyOfRange(out.bytes, out.off, out.off + out.len))
+                .isEqualTo(TEXT.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @NullSource
+    @ValueSource(strings = {"application/json", "application/json; charset=utf-8", "application/json; charset=nope"})
+    void givesBackACopiedBodyItselfWithoutAnotherKnownCharset(String type) {
+        HttpGuard.Body body = new HttpGuard.Body(TEXT.getBytes(StandardCharsets.UTF_8), 0, 3);
+        assertThat(ModelCalls.utf8(body, type)).isSameAs(body);
+    }
+
+    @Test
+    void aCopiedBodyNotInItsCharsetIsNotRead() {
+        assertThat(ModelCalls.utf8(new HttpGuard.Body(new byte[] {'{', 0, '}'}, 0, 3),
+                "application/json; charset=UTF-16LE")).isNull();
+        assertThat(ModelCalls.utf8((HttpGuard.Body) null, "application/json; charset=UTF-16LE")).isNull();
     }
 }
