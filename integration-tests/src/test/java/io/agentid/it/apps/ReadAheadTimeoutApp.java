@@ -36,14 +36,16 @@ public final class ReadAheadTimeoutApp {
      * A client's steps: name, and which of its clients runs it. {@code apache5}: {@code stalled} through a client
      * whose {@code ConnectionConfig} has a socket timeout, {@code stalled_rc} through one whose default
      * {@code RequestConfig} has a response timeout (no socket timeout). {@code okhttp}: a call timeout, the read
-     * timeout long, {@code stalled} by {@code execute()}, {@code stalled_async} by {@code enqueue}.
+     * timeout long, {@code stalled} by {@code execute()}, {@code stalled_async} by {@code enqueue}, and
+     * {@code twice} through an application interceptor that closes the first answer unread and asks again.
      */
     public static String[][] steps(String kind) {
         switch (kind) {
             case "apache5":
                 return new String[][] {{"stalled", "0"}, {"after", "0"}, {"stalled_rc", "1"}, {"after_rc", "1"}};
             case "okhttp":
-                return new String[][] {{"stalled", "0"}, {"after", "0"}, {"stalled_async", "1"}, {"after_async", "1"}};
+                return new String[][] {{"stalled", "0"}, {"after", "0"}, {"stalled_async", "1"}, {"after_async", "1"},
+                    {"twice", "2"}};
             default:
                 return new String[][] {{"stalled", "0"}, {"after", "0"}};
         }
@@ -273,17 +275,26 @@ public final class ReadAheadTimeoutApp {
 
     /**
      * OkHttp 4 or 5 with a call timeout of {@link #TIMEOUT_MS} and a long read timeout: client 0 calls
-     * {@code execute()}, client 1 {@code enqueue} (the response handed back to the caller's thread, which reads it).
+     * {@code execute()}, client 1 {@code enqueue} (the response handed back to the caller's thread, which reads it),
+     * client 2 {@code execute()} through an application interceptor that closes the first response unread and
+     * proceeds once more, returning the second.
      */
     static final class Ok implements Client {
         private final okhttp3.OkHttpClient client = new okhttp3.OkHttpClient.Builder()
                 .callTimeout(TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
                 .readTimeout(30, java.util.concurrent.TimeUnit.SECONDS).build();
+        private final okhttp3.OkHttpClient twice = client.newBuilder().addInterceptor(chain -> {
+            chain.proceed(chain.request()).close();
+            return chain.proceed(chain.request());
+        }).build();
 
         @Override
         public Object post(int which, String url, String body) throws IOException {
             okhttp3.Call call = client.newCall(new okhttp3.Request.Builder().url(url)
                     .post(okhttp3.RequestBody.create(body, okhttp3.MediaType.get("application/json"))).build());
+            if (which == 2) {
+                return twice.newCall(call.request()).execute();
+            }
             if (which == 0) {
                 return call.execute();
             }
