@@ -27,7 +27,9 @@ import java.util.List;
  *
  * <p><b>Span end.</b> When {@code BridgeInterceptor} returns the response (its headers have arrived; the body is
  * read later by the application). An attempt that failed stays open: it ends when it is retried and answered,
- * when the next request of the call starts, or when the whole call (the step at index 0) ends.
+ * when the next request of the call starts, or when the whole call (the step at index 0) ends. A 2xx answer to a
+ * model request whose body is read ahead ends when that read does: on the response's way out of
+ * {@code RealCall.getResponseWithInterceptorChain}, after OkHttp's check for a cancel ({@link #chainDone}).
  *
  * <p>Destination: the request's {@code HttpUrl}, which is what OkHttp connects to (through a proxy, too); a
  * {@code Host} header does not change it, and network interceptors may not change host or port. OkHttp's
@@ -37,7 +39,12 @@ import java.util.List;
  * <p><b>Model calls.</b> For a request whose path is a model call's, a replayable body (known length, not one-shot
  * or duplex) is written into an okio {@code Buffer} and priced before the decision, from its text in the charset its
  * media type names ({@link RequestApi#modelBody}); a 2xx JSON answer of at most 1 MiB (known length, or chunked) is
- * copied with {@code peekBody} for its usage ({@link ResponseApi#peekModelBody}).
+ * copied with {@code peekBody} for its usage ({@link ResponseApi#peekModelBody}). The copy is made once
+ * {@code getResponseWithInterceptorChain} has run the chain and checked for a cancel, not when
+ * {@code BridgeInterceptor} returns: inside the chain, a call timeout that fired while the body was read would cancel
+ * the call, and OkHttp would then throw from {@code execute()} ({@code InterruptedIOException: timeout}, caused by
+ * {@code IOException: Canceled}) rather than hand the application a response whose body's read fails. Where that
+ * method is not seen (a chain run otherwise), the copy is made at the step.
  */
 final class OkHttpGuard extends OkHttpHooks {
     static final String CLIENT = "okhttp";
@@ -61,6 +68,8 @@ final class OkHttpGuard extends OkHttpHooks {
     private final ModelCalls.Prices prices;
     /** The whole calls running on this thread, innermost first (OkHttp runs a call's chain on one thread). */
     private final ThreadLocal<WholeCall> calls = new ThreadLocal<>();
+    /** The {@code getResponseWithInterceptorChain} running on this thread, innermost first. */
+    private final ThreadLocal<Chain> chains = new ThreadLocal<>();
 
     OkHttpGuard(AgentRuntime runtime, boolean traceparent, ModelCalls.Prices prices) {
         this.runtime = runtime;
@@ -81,6 +90,104 @@ final class OkHttpGuard extends OkHttpHooks {
         }
     }
 
+    /**
+     * A call's {@code getResponseWithInterceptorChain} on this thread: its requests ({@code hops}, once its chain's
+     * first step has run) and the model answer whose read ahead waits for the chain to be done ({@code pending}, with
+     * the status it was answered with); {@code outer}, the one it runs inside of.
+     */
+    private static final class Chain {
+        final Object call;
+        final Chain outer;
+        Hops hops;
+        HttpCall pending;
+        int pendingCode;
+
+        Chain(Object call, Chain outer) {
+            this.call = call;
+            this.outer = outer;
+        }
+    }
+
+    /** The {@code getResponseWithInterceptorChain} on this thread whose call's requests are {@code hops}, or null. */
+    private Chain chainOf(Hops hops) {
+        for (Chain c = chains.get(); c != null; c = c.outer) {
+            if (c.hops == hops) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    protected Object chainStart(Object call) {
+        if (call == null || AgentThread.current()) {
+            return null;
+        }
+        Chain chain = new Chain(call, chains.get());
+        chains.set(chain);
+        return chain;
+    }
+
+    /**
+     * The chain has returned {@code response} (or thrown) and OkHttp has checked for a cancel and ended the call's
+     * exchanges: a model answer left for here is read ahead now ({@link #readAhead}), from the response the
+     * application gets, and its span ends. A call timeout that fires during the read then makes the read fail as the
+     * application's own would (OkHttp's {@code InterruptedIOException: timeout}), and that is what the application's
+     * read of the body gets, as without the agent. If the chain threw after the answer came (a cancel, an application
+     * interceptor's failure), the span ends as the answer's, unread.
+     */
+    @Override
+    protected Object chainDone(Object scope, Object response, Throwable thrown) {
+        Chain chain = (Chain) scope;
+        if (chain.outer == null) {
+            chains.remove();
+        } else {
+            chains.set(chain.outer);
+        }
+        HttpCall call = chain.pending;
+        chain.pending = null;
+        if (call == null) {
+            return null;
+        }
+        Object replaced = null;
+        try {
+            if (response != null && thrown == null) {
+                replaced = readAhead(call, response);
+            }
+        } finally {
+            call.end(System.nanoTime(), chain.pendingCode, null);
+            runtime.record(call);
+        }
+        return replaced;
+    }
+
+    /** Ends a model answer left for the chain's end that will not be read there (the call went on past it). */
+    private void endPending(Chain chain) {
+        HttpCall call = chain.pending;
+        if (call != null) {
+            chain.pending = null;
+            call.end(System.nanoTime(), chain.pendingCode, null);
+            runtime.record(call);
+        }
+    }
+
+    /**
+     * Reads a model answer's body ahead for {@code call}'s usage ({@link ResponseApi#peekModelBody}). Returns the
+     * response to give in place of {@code response} (one whose body replays what came, then the read's failure), or
+     * null to leave it.
+     */
+    private Object readAhead(HttpCall call, Object response) {
+        ResponseApi api = RESPONSES.get(response.getClass());
+        Object peeked = api.peekModelBody(response);
+        if (peeked instanceof byte[]) {
+            byte[] body = (byte[]) peeked;
+            ModelCalls.usage(call, body, body.length, prices.get());
+        } else if (peeked instanceof IOException) {
+            return api.failingAfterBuffered(response, (IOException) peeked);
+        }
+        return null;
+    }
+
     @Override
     protected Object proceed(Object call, List<?> interceptors, int index, Object request) throws Exception {
         if (call == null || request == null || AgentThread.current()) {
@@ -89,6 +196,10 @@ final class OkHttpGuard extends OkHttpHooks {
         if (index == 0) {
             WholeCall whole = new WholeCall(call, calls.get());
             calls.set(whole);
+            Chain chain = chains.get();
+            if (chain != null && chain.call == call && chain.hops == null) {
+                chain.hops = whole.hops;
+            }
             return whole;
         }
         if (index >= interceptors.size() || !interceptors.get(index).getClass().getName().equals(BRIDGE)) {
@@ -102,6 +213,10 @@ final class OkHttpGuard extends OkHttpHooks {
         }
         if (hops == null) {
             hops = new Hops(); // a chain run without its call's first step: each request on its own
+        }
+        Chain chain = chainOf(hops);
+        if (chain != null && chain.pending != null) {
+            endPending(chain); // an application interceptor asks again after a model answer: that answer is over
         }
         synchronized (hops) {
             if (request == hops.request) {
@@ -194,13 +309,14 @@ final class OkHttpGuard extends OkHttpHooks {
         int code = api.code(response);
         Object replaced = null;
         if (call.modelRequest != null && code >= 200 && code < 300 && !call.modelRequest.stream()) {
-            Object peeked = api.peekModelBody(response);
-            if (peeked instanceof byte[]) {
-                byte[] body = (byte[]) peeked;
-                ModelCalls.usage(call, body, body.length, prices.get());
-            } else if (peeked instanceof IOException) {
-                replaced = api.failingAfterBuffered(response, (IOException) peeked);
+            Chain chain = chainOf(hops);
+            if (chain != null) {
+                endPending(chain);
+                chain.pending = call; // read ahead once the chain is done with ({@link #chainDone})
+                chain.pendingCode = code;
+                return null;
             }
+            replaced = readAhead(call, response);
         }
         call.end(System.nanoTime(), code, null);
         runtime.record(call);

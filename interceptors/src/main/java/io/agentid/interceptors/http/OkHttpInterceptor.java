@@ -1,6 +1,7 @@
 package io.agentid.interceptors.http;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -12,12 +13,14 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
 /**
- * OkHttp 4 and 5 ({@code execute} and {@code enqueue}), matched by name in whichever loader defines it: one
- * class, {@code okhttp3.internal.http.RealInterceptorChain}, which both versions run every request through.
- * See {@link OkHttpGuard} for what one request is.
+ * OkHttp 4 and 5 ({@code execute} and {@code enqueue}), matched by name in whichever loader defines it:
+ * {@code okhttp3.internal.http.RealInterceptorChain}, which both versions run every request through, and
+ * {@code okhttp3.internal.connection.RealCall}, whose {@code getResponseWithInterceptorChain} runs a call's chain (a
+ * model answer is read ahead on its way out). See {@link OkHttpGuard} for what one request is.
  */
 public final class OkHttpInterceptor implements Interceptor {
     static final String CHAIN = "okhttp3.internal.http.RealInterceptorChain";
+    static final String CALL = "okhttp3.internal.connection.RealCall";
 
     @Override
     public String name() {
@@ -26,7 +29,7 @@ public final class OkHttpInterceptor implements Interceptor {
 
     @Override
     public ClassCandidates candidates() {
-        return ClassCandidates.named(CHAIN);
+        return ClassCandidates.named(CHAIN, CALL);
     }
 
     @Override
@@ -37,6 +40,10 @@ public final class OkHttpInterceptor implements Interceptor {
                 .type(named(CHAIN))
                 .transform((builder, type, loader, module, domain) -> builder
                         .visit(Advice.to(OkHttpProceedAdvice.class).on(named("proceed").and(takesArguments(1))
-                                .and(takesArgument(0, named("okhttp3.Request"))))));
+                                .and(takesArgument(0, named("okhttp3.Request"))))))
+                .type(named(CALL))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(Advice.to(OkHttpChainAdvice.class).on(
+                                nameStartsWith("getResponseWithInterceptorChain").and(takesArguments(0)))));
     }
 }
