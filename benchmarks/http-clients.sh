@@ -42,6 +42,8 @@ CLIENTS=${CLIENTS:-"jdk urlconnection okhttp apache5 apache4 apache5-async apach
 MODES=""
 for c in $CLIENTS; do
   MODES+=" none.$c=-Dbench.client=$c"
+  # NOOP=1: also a do-nothing -javaagent (NoopAgent, in the workload jar): what attaching any agent costs
+  if [[ ${NOOP:-0} == 1 ]]; then MODES+=" noop.$c=-javaagent:$W|-Dbench.client=$c"; fi
   # the OpenTelemetry agent would also trace the workload's own server (com.sun.net.httpserver): only the client is
   # compared, so its server instrumentation is off
   MODES+=" otel.$c=-javaagent:$OTEL|-Dbench.client=$c|-Dotel.exporter.otlp.endpoint=@SINK@|-Dotel.metrics.exporter=none|-Dotel.logs.exporter=none|-Dotel.instrumentation.java-http-server.enabled=false"
@@ -73,5 +75,17 @@ for (j, c) in dict.fromkeys((k[0], k[1]) for k in ns):
     cp = "/".join("%.0f" % (med(cpu[(j, c, m)]) / 1e3) for m in ("none", "otel", "agentid"))
     print("%-5s %-15s %-22s %-22s %-22s %+8.1f  %+10.1f     %s" % (j, c, rng(f("none")), rng(f("otel")), rng(f("agentid")),
           (o - n) / 1e3, (a - n) / 1e3, cp))
+# each repeat's agentid run less its OpenTelemetry run (the harness runs them back to back), and, with NOOP=1, what
+# the do-nothing agent adds to the no-agent run
+runs = defaultdict(dict)
+for r in rows:
+    if r["kind"] == "http" and r["ns_per_op"] not in ("", "-"):
+        mode, client = r["mode"].split(".", 1)
+        runs[(r["java"], client)].setdefault(r["run"], {})[mode] = float(r["ns_per_op"])
+print("java  client          agentid - otel per repeat, µs          noop adds µs (median)")
+for (j, c), by in runs.items():
+    d = [(m["agentid"] - m["otel"]) / 1e3 for _, m in sorted(by.items()) if "agentid" in m and "otel" in m]
+    noop = ("%+.1f" % (med(ns[(j, c, "noop")]) / 1e3 - med(ns[(j, c, "none")]) / 1e3)) if ns[(j, c, "noop")] else "-"
+    print("%-5s %-15s %-38s %s" % (j, c, " ".join("%+.1f" % x for x in d), noop))
 PY
 echo "raw data: $OUT" >&2
