@@ -461,6 +461,137 @@ class ApacheAsyncHttpClientIT {
         }
     }
 
+    /**
+     * HttpAsyncClient 4, a pool of one connection ({@link ApacheAsync4App}, {@code cancel-lease}): a request waiting for
+     * a lease (the one connection is held by {@code /hold/a4-lease-first}) is cancelled before it gets one. It was
+     * decided at {@code prepareRequest}, before its lease was asked for, so it has a span; {@code cancel()} ends it.
+     * The application sees the same as without the agent; the cancelled request never reaches the server; the first
+     * one, released, is answered and is one ordinary span; the pool's connection then serves the next request.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jvms")
+    void cancelledBeforeLease4(Jvms.Jvm jvm) throws Exception {
+        String client = "apache-httpclient-4-async";
+        String[] args = {String.valueOf(server.httpPort()), String.valueOf(server.httpsPort()), "cancel-lease"};
+        Map<String, Integer> before = server.counts();
+        Forked.Result plain;
+        try {
+            plain = Forked.of(jvm, ApacheAsync4App.class).args(args).run().assertSucceeded();
+        } finally {
+            server.releaseHeld();
+        }
+        assertThat(plain.value("done")).as(plain.toString()).isEqualTo("true");
+        assertThat(plain.value("cancel.a4_lease")).as(plain.toString())
+                .isEqualTo("false cancelled=true done=true get=java.util.concurrent.CancellationException");
+        assertThat(plain.value("cb.a4_lease")).isEqualTo("cancelled");
+        assertThat(plain.value("step.a4_lease_first")).isEqualTo("ok 200 ok /hold/a4-lease-first 0");
+        assertThat(plain.value("cb.a4_lease_first")).isEqualTo("completed 200");
+        assertThat(plain.value("step.a4_lease_after")).isEqualTo("ok 200 ok /a4-lease-after 0");
+        assertThat(plain.value("cb.a4_lease_later")).isEqualTo("cancelled");
+        try (OtlpSink sink = new OtlpSink()) {
+            Forked.Result r;
+            try {
+                r = Forked.of(jvm, ApacheAsync4App.class)
+                        .agent("policy=" + Policies.path("http-guardrails.yaml") + ",agent.id=a4-agent")
+                        .exportTo(sink).args(args).run().assertSucceeded();
+            } finally {
+                server.releaseHeld();
+            }
+            assertThat(r.value("done")).as(r.toString()).isEqualTo("true");
+            for (String key : List.of("cancel.a4_lease", "cb.a4_lease", "step.a4_lease_first", "cb.a4_lease_first",
+                    "step.a4_lease_after", "cb.a4_lease_after", "cb.a4_lease_later")) {
+                assertThat(r.value(key)).as(key + "\n" + r).isEqualTo(plain.value(key));
+            }
+            assertThat(r.stderr()).as(r.toString()).doesNotContain("internal fault").doesNotContain("Exception");
+            assertThat(delta(before, "/a4-lease-cancelled")).as("never sent, with or without the agent").isZero();
+            assertThat(delta(before, "/hold/a4-lease-first")).isEqualTo(2);
+            assertThat(delta(before, "/a4-lease-after")).isEqualTo(2);
+
+            List<SpanRecord> spans = sink.spans(s -> client.equals(s.attr("agentid.http.client")));
+            assertThat(spans).as(sink.spans().toString()).hasSize(3);
+            SpanRecord cancelled = only(sink.spans(s -> url(s).endsWith("/a4-lease-cancelled")));
+            assertThat(cancelled.attr("agentid.decision")).isEqualTo("allow");
+            assertThat(cancelled.attr("error.type")).as(cancelled.toString())
+                    .isEqualTo("java.util.concurrent.CancellationException");
+            assertThat(cancelled.statusCode()).isEqualTo("STATUS_CODE_ERROR");
+            assertThat(cancelled.attr("http.response.status_code")).isNull();
+            for (String path : List.of("/hold/a4-lease-first", "/a4-lease-after")) {
+                SpanRecord span = only(sink.spans(s -> url(s).endsWith(path)));
+                assertThat(span.attr("agentid.decision")).as(path).isEqualTo("allow");
+                assertThat(span.attr("http.response.status_code")).as(path).isEqualTo("200");
+                assertThat(span.attr("error.type")).as(path).isNull();
+                assertThat(span.statusCode()).as(path).isNotEqualTo("STATUS_CODE_ERROR");
+                server.assertSentWithoutThenWith(path, span);
+            }
+            // the cancelled request's span ended at the cancel, before the held one was released and answered
+            SpanRecord first = only(sink.spans(s -> url(s).endsWith("/hold/a4-lease-first")));
+            assertThat(cancelled.endNanos()).isLessThan(first.endNanos());
+        }
+    }
+
+    /**
+     * HttpClient 5 async with hard cancellation off ({@link ApacheAsyncHttpApp}, {@code cancel-soft}): the future of a
+     * request the server holds is cancelled, then, a second later, the request is released and answered; a request
+     * on the same one-connection pool follows. The application sees the same as without the agent (the future is
+     * cancelled at once; the exchange itself runs on to its answer, which nobody gets); the held request is one span,
+     * which ends when its exchange does (with the answer's {@code 200}), not at the cancel.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jvms")
+    void cancelledWithoutHardCancellation5(Jvms.Jvm jvm) throws Exception {
+        String path = "/hold/aa-soft-cancel";
+        String[] args = {String.valueOf(server.httpPort()), String.valueOf(server.httpsPort()), "cancel-soft"};
+        Map<String, Integer> before = server.counts();
+        Forked.Result plain;
+        try {
+            plain = Forked.of(jvm, ApacheAsyncHttpApp.class).args(args).run().assertSucceeded();
+        } finally {
+            server.releaseHeld();
+        }
+        assertThat(plain.value("done")).as(plain.toString()).isEqualTo("true");
+        assertThat(plain.value("cancel.aa_soft")).as(plain.toString())
+                .isEqualTo("true cancelled=true done=true get=java.util.concurrent.CancellationException");
+        assertThat(plain.value("cb.aa_soft")).isEqualTo("cancelled");
+        assertThat(plain.value("step.aa_soft_after")).isEqualTo("ok 200 ok /aa-soft-after 0");
+        // the exchange's answer, after the cancel, is not handed to the FutureCallback
+        assertThat(plain.value("cb.aa_soft_later")).isEqualTo("cancelled");
+        try (OtlpSink sink = new OtlpSink()) {
+            Forked.Result r;
+            try {
+                r = Forked.of(jvm, ApacheAsyncHttpApp.class)
+                        .agent("policy=" + Policies.path("http-guardrails.yaml") + ",agent.id=aa-agent")
+                        .exportTo(sink).args(args).run().assertSucceeded();
+            } finally {
+                server.releaseHeld();
+            }
+            assertThat(r.value("done")).as(r.toString()).isEqualTo("true");
+            for (String key : List.of("cancel.aa_soft", "cb.aa_soft", "step.aa_soft_after", "cb.aa_soft_after",
+                    "cb.aa_soft_later")) {
+                assertThat(r.value(key)).as(key + "\n" + r).isEqualTo(plain.value(key));
+            }
+            assertThat(r.stderr()).as(r.toString()).doesNotContain("internal fault").doesNotContain("Exception");
+            assertThat(delta(before, path)).isEqualTo(2);
+            assertThat(delta(before, "/aa-soft-after")).isEqualTo(2);
+
+            List<SpanRecord> spans = sink.spans(s -> CLIENT.equals(s.attr("agentid.http.client")));
+            assertThat(spans).as(sink.spans().toString()).hasSize(2);
+            SpanRecord span = only(sink.spans(s -> url(s).endsWith(path)));
+            assertThat(span.attr("agentid.decision")).isEqualTo("allow");
+            assertThat(span.attr("http.response.status_code")).as(span.toString()).isEqualTo("200");
+            assertThat(span.attr("error.type")).as(span.toString()).isNull();
+            server.assertSentWithoutThenWith(path, span);
+            // ended when the exchange did, after the release, not at the cancel (same host, same clock)
+            long cancelAt = Long.parseLong(r.value("at.aa_soft_cancel")) * 1_000_000L;
+            long releaseAt = Long.parseLong(r.value("at.aa_soft_release")) * 1_000_000L;
+            assertThat(releaseAt - cancelAt).isGreaterThanOrEqualTo(ApacheAsyncHttpApp.SOFT_GAP_MS * 1_000_000L);
+            assertThat(span.endNanos()).as("ended at %d, cancelled at %d, released at %d", span.endNanos(),
+                    cancelAt, releaseAt).isGreaterThan(releaseAt - 50_000_000L);
+            SpanRecord after = only(sink.spans(s -> url(s).endsWith("/aa-soft-after")));
+            assertThat(after.attr("http.response.status_code")).isEqualTo("200");
+            assertThat(span.endNanos()).isLessThanOrEqualTo(after.endNanos());
+        }
+    }
+
     private static String url(SpanRecord s) {
         String u = s.attr("url.full");
         return u == null ? "" : u;

@@ -45,6 +45,10 @@ public final class ApacheAsync4App {
             cancelInFlight(http);
             return;
         }
+        if (args.length > 2 && args[2].equals("cancel-lease")) {
+            cancelBeforeLease(http);
+            return;
+        }
         try (CloseableHttpAsyncClient client = HttpAsyncClients.createSystem();
                 CloseableHttpAsyncClient proxied = HttpAsyncClients.custom()
                         .setProxy(new HttpHost("127.0.0.1", port, "http")).build();
@@ -114,6 +118,43 @@ public final class ApacheAsync4App {
         io.agentid.it.support.CountingHttpServer.awaitHeld(http, "a4-cancel");
         System.out.println("cancel.a4_cancel=" + HttpApp.cancelled(f));
         System.out.println("cb.a4_cancel=" + cb.awaited());
+        System.out.println("done=true");
+        System.out.flush();
+        System.exit(0);
+    }
+
+    /**
+     * A client with a pool of one connection: {@code /hold/a4-lease-first} takes it and is held by the server;
+     * {@code /a4-lease-cancelled} is then executed (it waits for a lease) and its future cancelled before it gets one;
+     * then the first is released (by the application, through the server) and answered, and {@code /a4-lease-after}
+     * goes out on the pool's one connection. Prints {@code cancel.a4_lease=} and {@code cb.a4_lease=} for the
+     * cancelled request, and {@code step.}/{@code cb.} for {@code a4_lease_first} and {@code a4_lease_after}.
+     */
+    private static void cancelBeforeLease(String http) throws Exception {
+        CloseableHttpAsyncClient client = HttpAsyncClients.custom().setMaxConnTotal(1).setMaxConnPerRoute(1).build();
+        client.start();
+        Recorder firstCb = new Recorder();
+        long start = System.nanoTime();
+        Future<HttpResponse> first = client.execute(new HttpGet(http + "/hold/a4-lease-first"), firstCb);
+        io.agentid.it.support.CountingHttpServer.awaitHeld(http, "a4-lease-first");
+        Recorder cb = new Recorder();
+        // execute starts the exchange on this thread: its lease is asked for (and pending) when it returns
+        Future<HttpResponse> f = client.execute(new HttpGet(http + "/a4-lease-cancelled"), cb);
+        System.out.println("cancel.a4_lease=" + HttpApp.cancelled(f));
+        System.out.println("cb.a4_lease=" + cb.awaited());
+        io.agentid.it.support.CountingHttpServer.release(http, "a4-lease-first");
+        String outcome;
+        try {
+            HttpResponse r = first.get(30, TimeUnit.SECONDS);
+            outcome = "ok " + r.getStatusLine().getStatusCode() + " " + EntityUtils.toString(r.getEntity());
+        } catch (Exception e) {
+            outcome = "error " + e;
+        }
+        System.out.println("step.a4_lease_first=" + outcome);
+        System.out.println("cb.a4_lease_first=" + firstCb.awaited());
+        System.out.println("ms.a4_lease_first=" + (System.nanoTime() - start) / 1_000_000);
+        step("a4_lease_after", client, new HttpGet(http + "/a4-lease-after"));
+        System.out.println("cb.a4_lease_later=" + cb.told.get());
         System.out.println("done=true");
         System.out.flush();
         System.exit(0);

@@ -13,8 +13,10 @@ import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.async.methods.SimpleResponseConsumer;
+import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpHost;
@@ -44,6 +46,10 @@ public final class ApacheAsyncHttpApp {
         String httpsLocal = "https://localhost:" + tlsPort;
         if (args.length > 2 && args[2].equals("cancel")) {
             cancelInFlight(http);
+            return;
+        }
+        if (args.length > 2 && args[2].equals("cancel-soft")) {
+            cancelSoftly(http);
             return;
         }
         try (CloseableHttpAsyncClient client = HttpAsyncClients.custom().useSystemProperties().build();
@@ -118,6 +124,41 @@ public final class ApacheAsyncHttpApp {
         System.out.flush();
         System.exit(0);
     }
+
+    /**
+     * Hard cancellation off ({@code RequestConfig.setHardCancellationEnabled(false)}), a pool of one connection:
+     * {@code /hold/aa-soft-cancel} is cancelled once it arrived (prints {@code cancel.aa_soft=}, {@code cb.aa_soft=},
+     * and {@code at.aa_soft_cancel=} the epoch milliseconds after {@code cancel} returned), then, {@link #SOFT_GAP_MS}
+     * later, released by the application through the server ({@code at.aa_soft_release=} the epoch milliseconds just
+     * before); then {@code /aa-soft-after} is a step on the same client, which gets the pool's one connection only
+     * once the cancelled exchange has ended.
+     */
+    private static void cancelSoftly(String http) throws Exception {
+        RequestConfig config = RequestConfig.custom().setHardCancellationEnabled(false).build();
+        CloseableHttpAsyncClient client = HttpAsyncClients.custom().setDefaultRequestConfig(config)
+                .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+                        .setMaxConnTotal(1).setMaxConnPerRoute(1).build())
+                .build();
+        client.start();
+        Recorder cb = new Recorder();
+        Future<SimpleHttpResponse> f = client.execute(
+                SimpleRequestBuilder.get(http + "/hold/aa-soft-cancel").build(), cb);
+        io.agentid.it.support.CountingHttpServer.awaitHeld(http, "aa-soft-cancel");
+        System.out.println("cancel.aa_soft=" + HttpApp.cancelled(f));
+        System.out.println("at.aa_soft_cancel=" + System.currentTimeMillis());
+        System.out.println("cb.aa_soft=" + cb.awaited());
+        Thread.sleep(SOFT_GAP_MS);
+        System.out.println("at.aa_soft_release=" + System.currentTimeMillis());
+        io.agentid.it.support.CountingHttpServer.release(http, "aa-soft-cancel");
+        step("aa_soft_after", client, SimpleRequestBuilder.get(http + "/aa-soft-after").build());
+        System.out.println("cb.aa_soft_later=" + cb.told.get());
+        System.out.println("done=true");
+        System.out.flush();
+        System.exit(0);
+    }
+
+    /** How long {@link #cancelSoftly} waits between the cancel and the release. */
+    public static final long SOFT_GAP_MS = 1000;
 
     /** {@link #PARALLEL} requests in flight at once, each its own exchange. */
     private static void parallel(CloseableHttpAsyncClient client, String http) throws Exception {

@@ -34,7 +34,7 @@ import javax.net.ssl.SSLContext;
  * with {@code ok <path> <body bytes>}, except {@code /r/...?to=<url>}, which redirects ({@code 302}) to
  * {@code url} ({@code /r307/...} and {@code /r308/...}: with that status, which tells the client to send the same
  * method and body again), {@code /s503/...}, which answers {@code 503} with {@code Retry-After: 0}, and
- * {@code /hold/<name>}, which holds its answer back until {@link #releaseHeld()}, so that a client can cancel it in
+ * {@code /hold/<name>}, which holds its answer back until {@link #releaseHeld()} (or the application's {@link #release}), so that a client can cancel it in
  * flight (a forked application learns that it arrived with {@link #awaitHeld}). The HTTPS side uses a self-signed
  * certificate for {@code localhost} and {@code 127.0.0.1}, made with {@code keytool} when the server starts; {@link #trustStore()} is a trust store that holds it.
  */
@@ -134,6 +134,11 @@ public final class CountingHttpServer implements AutoCloseable {
                 CountDownLatch release = releases.computeIfAbsent(name, k -> new CountDownLatch(1));
                 arrivals.computeIfAbsent(name, k -> new CountDownLatch(1)).countDown();
                 await(release); // bounded, so a test that forgets to release cannot hang the server
+            } else if (path.startsWith("/release/")) {
+                // a forked application releases one held request itself (release)
+                releases.computeIfAbsent(path.substring("/release/".length()), k -> new CountDownLatch(1)).countDown();
+                exchange.sendResponseHeaders(204, -1);
+                return;
             } else if (path.startsWith("/arrived/")) {
                 boolean arrived = await(arrivals.computeIfAbsent(path.substring("/arrived/".length()),
                         k -> new CountDownLatch(1)));
@@ -186,6 +191,23 @@ public final class CountingHttpServer implements AutoCloseable {
             int status = c.getResponseCode();
             if (status != 204) {
                 throw new IOException("/hold/" + name + " did not arrive: " + status);
+            }
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    /**
+     * For a forked application: answers the {@code /hold/<name>} request held at the server at {@code base} (a plain
+     * {@code HttpURLConnection} to {@code /release/<name>}); the test's {@link #releaseHeld()} still forgets the name.
+     */
+    public static void release(String base, String name) throws IOException {
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create(base + "/release/" + name)
+                .toURL().openConnection();
+        try {
+            int status = c.getResponseCode();
+            if (status != 204) {
+                throw new IOException("/release/" + name + ": " + status);
             }
         } finally {
             c.disconnect();

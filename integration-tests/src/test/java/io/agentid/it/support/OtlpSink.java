@@ -29,7 +29,8 @@ public final class OtlpSink implements AutoCloseable {
 
     /** One received span, flattened for assertions. */
     public record SpanRecord(String name, String kind, Map<String, Object> attributes, Map<String, Object> resource,
-            String statusCode, String statusMessage, List<String> events, String traceId, String spanId) {
+            String statusCode, String statusMessage, List<String> events, String traceId, String spanId,
+            long startNanos, long endNanos) {
         public String attr(String key) {
             Object v = attributes.get(key);
             return v == null ? null : v.toString();
@@ -61,7 +62,8 @@ public final class OtlpSink implements AutoCloseable {
                             s.getEventsList().forEach(e -> events.add(e.getName()));
                             spans.add(new SpanRecord(s.getName(), s.getKind().name(), map(s.getAttributesList()), resource,
                                     s.getStatus().getCode().name(), s.getStatus().getMessage(), events,
-                                    hex(s.getTraceId().toByteArray()), hex(s.getSpanId().toByteArray())));
+                                    hex(s.getTraceId().toByteArray()), hex(s.getSpanId().toByteArray()),
+                                    s.getStartTimeUnixNano(), s.getEndTimeUnixNano()));
                         }
                     }
                 }
