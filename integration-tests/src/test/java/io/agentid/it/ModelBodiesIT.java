@@ -16,6 +16,7 @@ import io.agentid.it.apps.ApacheModelApp;
 import io.agentid.it.apps.ChunkedModelApp;
 import io.agentid.it.apps.ModelBodiesApp;
 import io.agentid.it.apps.OkHttpModelApp;
+import io.agentid.it.support.CutShortAnswers;
 import io.agentid.it.support.Forked;
 import io.agentid.it.support.Jvms;
 import io.agentid.it.support.OtlpSink;
@@ -192,7 +193,7 @@ class ModelBodiesIT {
                 InputStream in = new BufferedInputStream(s.getInputStream());
                 String path = null;
                 long length = 0;
-                for (String line; !(line = line(in)).isEmpty(); ) {
+                for (String line; (line = CutShortAnswers.line(in)) != null && !line.isEmpty(); ) {
                     if (path == null) {
                         path = line.split(" ")[1];
                     } else if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
@@ -201,40 +202,14 @@ class ModelBodiesIT {
                 }
                 bodies.put(path, new String(in.readNBytes((int) length), StandardCharsets.UTF_8));
                 counts.merge(path, 1, Integer::sum);
-                OutputStream out = s.getOutputStream();
-                out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-                        + Integer.toHexString(BROKEN_CHUNK) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(answer, 0, BROKEN_CHUNK);
-                out.write(("\r\n" + Integer.toHexString(answer.length - BROKEN_CHUNK) + "\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                out.write(answer, BROKEN_CHUNK, BROKEN_PART);
-                out.flush();
+                CutShortAnswers.writeCutShort(s.getOutputStream(), answer, BROKEN_CHUNK, BROKEN_PART);
                 if (path.contains("stalled")) {
-                    s.setSoTimeout((int) TimeUnit.SECONDS.toMillis(HOLD_SECONDS));
-                    boolean closed;
-                    try {
-                        closed = in.read() < 0;
-                    } catch (java.net.SocketTimeoutException e) {
-                        closed = false;
-                    } catch (IOException e) {
-                        closed = true; // reset by the client
-                    }
-                    stalled.put(path, closed);
+                    stalled.put(path, CutShortAnswers.awaitClose(s, in, HOLD_SECONDS));
                 }
             } catch (IOException e) {
                 // closed at the end, or a client that went away
             }
         }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        StringBuilder b = new StringBuilder();
-        for (int c; (c = in.read()) >= 0 && c != '\n'; ) {
-            if (c != '\r') {
-                b.append((char) c);
-            }
-        }
-        return b.toString();
     }
 
     private static byte[] gzip(byte[] b) throws IOException {
