@@ -397,12 +397,7 @@ class ApacheAsyncHttpClientIT {
     }
 
     static List<Arguments> cancelCases() {
-        List<Arguments> out = new ArrayList<>();
-        for (Jvms.Jvm jvm : Jvms.all()) {
-            out.add(Arguments.of(jvm, "5"));
-            out.add(Arguments.of(jvm, "4"));
-        }
-        return out;
+        return Jvms.withEach("5", "4");
     }
 
     /**

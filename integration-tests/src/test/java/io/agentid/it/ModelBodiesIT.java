@@ -267,17 +267,7 @@ class ModelBodiesIT {
 
     /** Every JVM × OkHttp 4, OkHttp 5, HttpClient 5, HttpClient 4, HttpClient 5 async, HttpAsyncClient 4. */
     static List<Arguments> cases() {
-        return everyJvm("okhttp4", "okhttp5", "apache5", "apache4", "apache5async", "apache4async");
-    }
-
-    private static List<Arguments> everyJvm(String... clients) {
-        List<Arguments> out = new ArrayList<>();
-        for (Jvms.Jvm jvm : Jvms.all()) {
-            for (String client : clients) {
-                out.add(Arguments.of(jvm, client));
-            }
-        }
-        return out;
+        return Jvms.withEach("okhttp4", "okhttp5", "apache5", "apache4", "apache5async", "apache4async");
     }
 
     @ParameterizedTest(name = "{0}, {1}")
@@ -366,7 +356,7 @@ class ModelBodiesIT {
      * HttpAsyncClient 4.
      */
     static List<Arguments> chunkedCases() {
-        return everyJvm("okhttp4", "okhttp5", "apache5", "apache4", "url", "apache5async", "apache4async");
+        return Jvms.withEach("okhttp4", "okhttp5", "apache5", "apache4", "url", "apache5async", "apache4async");
     }
 
     @ParameterizedTest(name = "{0}, {1}")
@@ -566,7 +556,7 @@ class ModelBodiesIT {
 
     /** Every JVM × OkHttp 4, OkHttp 5. */
     static List<Arguments> okHttpCases() {
-        return everyJvm("okhttp4", "okhttp5");
+        return Jvms.withEach("okhttp4", "okhttp5");
     }
 
     /**

@@ -17,7 +17,6 @@ import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -159,24 +158,14 @@ class ReadAheadTimeoutIT {
         }
     }
 
-    private static List<Arguments> everyJvm(String... clients) {
-        List<Arguments> out = new ArrayList<>();
-        for (Jvms.Jvm jvm : Jvms.all()) {
-            for (String client : clients) {
-                out.add(Arguments.of(jvm, client));
-            }
-        }
-        return out;
-    }
-
     /** Every JVM × HttpClient 5 classic, HttpClient 4 classic, HttpURLConnection. */
     static List<Arguments> readTimeoutCases() {
-        return everyJvm("apache5", "apache4", "url");
+        return Jvms.withEach("apache5", "apache4", "url");
     }
 
     /** Every JVM × OkHttp 4, OkHttp 5. */
     static List<Arguments> okHttpCases() {
-        return everyJvm("okhttp4", "okhttp5");
+        return Jvms.withEach("okhttp4", "okhttp5");
     }
 
     private static final String SOCKET_TIMEOUT = "java.net.SocketTimeoutException Read timed out";

@@ -20,7 +20,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -89,13 +88,7 @@ class RequestCharsetIT {
 
     /** Every JVM × the clients whose request bodies agentid reads before they are sent (HttpClient 5 async aside). */
     static List<Arguments> cases() {
-        List<Arguments> out = new ArrayList<>();
-        for (Jvms.Jvm jvm : Jvms.all()) {
-            for (String client : List.of("jdk", "url", "okhttp4", "okhttp5", "apache5", "apache4", "apache4async")) {
-                out.add(Arguments.of(jvm, client));
-            }
-        }
-        return out;
+        return Jvms.withEach("jdk", "url", "okhttp4", "okhttp5", "apache5", "apache4", "apache4async");
     }
 
     @ParameterizedTest(name = "{0}, {1}")

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.params.provider.Arguments;
 
 /** The JVMs the forked applications run on, from {@code -Dagentid.it.javas=label:/path/to/java,...}. */
 public final class Jvms {
@@ -27,6 +28,17 @@ public final class Jvms {
                         + " java; install that JDK or pass -Dagentid.it.javas=17:/path/to/java");
             }
             out.add(new Jvm(part.substring(0, colon).trim(), java));
+        }
+        return out;
+    }
+
+    /** A parameterized test's cases: every JVM × each of {@code values}, as ({@code jvm}, {@code value}). */
+    public static List<Arguments> withEach(Object... values) {
+        List<Arguments> out = new ArrayList<>();
+        for (Jvm jvm : all()) {
+            for (Object value : values) {
+                out.add(Arguments.of(jvm, value));
+            }
         }
         return out;
     }
