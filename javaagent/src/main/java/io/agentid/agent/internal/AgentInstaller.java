@@ -17,6 +17,7 @@ import io.agentid.runtime.AgentThread;
 import io.agentid.runtime.ClassCandidates;
 import io.agentid.runtime.Interceptor;
 import io.agentid.runtime.SpanPipeline;
+import io.agentid.runtime.UrlConnectionSender;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.common.AttributeKey;
@@ -194,7 +195,6 @@ public final class AgentInstaller {
             pipeline.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 pipeline.shutdown(2_000);
-                stopExportSelectors();
             }, "agentid-shutdown"));
         }
         AgentLog.info("agentid " + VERSION + " guarding `" + agentId + "`: policy " + engine.source() + " ("
@@ -300,55 +300,14 @@ public final class AgentInstaller {
                             .build())
                     // the sender's requests run on agentid's own threads, which the HTTP interceptor never
                     // decides or traces: agentid does not guard or record its own export
-                    .setExecutorService(Executors.newCachedThreadPool(AgentThread.factory("agentid-export-http")));
+                    .setExecutorService(Executors.newCachedThreadPool(AgentThread.factory("agentid-export-http")))
+                    .setComponentLoader(UrlConnectionSender.componentLoader(AgentInstaller.class.getClassLoader()));
             headers.forEach(b::addHeader);
-            java.util.Set<Thread> before = selectorThreads();
-            SpanExporter built = b.build();
-            // the JDK client's selector thread is named like every application client's
-            // (HttpClient-N-SelectorManager); applications that stop their clients by interrupting threads of that
-            // name (the usual way on Java 17, which has no HttpClient.shutdownNow) would stop agentid's export too
-            for (Thread t : selectorThreads()) {
-                if (!before.contains(t)) {
-                    t.setName("agentid-export-selector");
-                    EXPORT_SELECTORS.add(t);
-                }
-            }
-            return built;
+            return b.build();
         };
         int allowed = config.getInt(AgentConfig.QUEUE_ALLOWED, 4096);
         int denied = config.getInt(AgentConfig.QUEUE_EVIDENCE, 16384);
         return new SpanPipeline(factory, agentId, resource, VERSION, denied, allowed);
-    }
-
-    /** The selector threads of the exporter's JDK HTTP client (one per exporter built). */
-    private static final List<Thread> EXPORT_SELECTORS = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    /**
-     * Stops the exporter's HTTP client once the last spans are sent. Left running, its selector thread sits in
-     * {@code epoll_wait} and the JVM's exit waits ~300 ms for it. Java 17 has no API to stop an HttpClient; its
-     * selector loop ends when the thread is interrupted (the same on 21 and 25).
-     */
-    private static void stopExportSelectors() {
-        for (Thread t : EXPORT_SELECTORS) {
-            t.interrupt();
-            try {
-                t.join(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private static java.util.Set<Thread> selectorThreads() {
-        java.util.Set<Thread> out = new java.util.HashSet<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            String n = t.getName();
-            if (n.startsWith("HttpClient-") && n.endsWith("-SelectorManager")) {
-                out.add(t);
-            }
-        }
-        return out;
     }
 
     private static Resource resource(AgentConfig config, String agentId) {
