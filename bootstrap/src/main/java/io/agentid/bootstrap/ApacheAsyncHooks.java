@@ -163,6 +163,22 @@ public abstract class ApacheAsyncHooks {
         }
     }
 
+    /**
+     * HttpAsyncClient 4: {@code DefaultClientExchangeHandlerImpl.responseCompleted()} returned or threw: after a final
+     * response, the application's future has been completed (and its callback run) by then.
+     */
+    public static void exchangeDone4(Object handler) {
+        ApacheAsyncHooks d = delegate;
+        if (d == null) {
+            return;
+        }
+        try {
+            d.exchangeDone(handler);
+        } catch (Throwable t) {
+            Faults.report("apache.async4.done", t);
+        }
+    }
+
     /** HttpAsyncClient 4: the exchange is being cancelled ({@code AbstractClientExchangeHandler.cancel}). */
     public static void cancelled4(Object handler) {
         ApacheAsyncHooks d = delegate;
@@ -210,6 +226,8 @@ public abstract class ApacheAsyncHooks {
     protected abstract void completed(Object state, Object handler) throws Exception;
 
     protected abstract void failed(Object handler, Throwable cause) throws Exception;
+
+    protected abstract void exchangeDone(Object handler) throws Exception;
 
     protected abstract void cancelled(Object handler) throws Exception;
 

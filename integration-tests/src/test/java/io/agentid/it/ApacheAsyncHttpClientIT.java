@@ -463,6 +463,34 @@ class ApacheAsyncHttpClientIT {
      * The application sees the same as without the agent; the cancelled request never reaches the server; the first
      * one, released, is answered and is one ordinary span; the pool's connection then serves the next request.
      */
+    /**
+     * HttpAsyncClient 4 completes the application's future before it is done with the exchange, and agentid records
+     * the request after that, off the application's path. An application that exits right after its {@code get()},
+     * its client not closed, while its callback still runs ({@code ApacheAsync4App.CALLBACK_MILLIS}), still has the
+     * request's span exported (the shutdown waits for it), and the span ends when the answer did, not after the
+     * callback.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jvms")
+    void recordedWhenTheApplicationExitsAtOnce4(Jvms.Jvm jvm) throws Exception {
+        String[] args = {String.valueOf(server.httpPort()), String.valueOf(server.httpsPort()), "exit-at-once"};
+        try (OtlpSink sink = new OtlpSink()) {
+            Forked.Result r = Forked.of(jvm, ApacheAsync4App.class)
+                    .agent("policy=" + Policies.path("http-guardrails.yaml") + ",agent.id=a4-agent")
+                    .exportTo(sink).args(args).run().assertSucceeded();
+            assertThat(r.value("done")).as(r.toString()).isEqualTo("true");
+            assertThat(r.value("step.a4_exit")).as(r.toString()).isEqualTo("200");
+            assertThat(r.stderr()).as(r.toString()).doesNotContain("internal fault");
+
+            SpanRecord span = only(sink.spans(s -> url(s).endsWith("/a4-exit-at-once")));
+            assertThat(span.attr("agentid.http.client")).isEqualTo("apache-httpclient-4-async");
+            assertThat(span.attr("http.response.status_code")).isEqualTo("200");
+            assertThat(span.attr("error.type")).isNull();
+            assertThat((span.endNanos() - span.startNanos()) / 1_000_000).as("ms, the callback's time not in it")
+                    .isLessThan(ApacheAsync4App.CALLBACK_MILLIS);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("jvms")
     void cancelledBeforeLease4(Jvms.Jvm jvm) throws Exception {

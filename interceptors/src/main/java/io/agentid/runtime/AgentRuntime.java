@@ -1,6 +1,7 @@
 package io.agentid.runtime;
 
 import io.agentid.policy.PolicyEngine;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
@@ -13,6 +14,8 @@ public final class AgentRuntime {
     private final SpanPipeline pipeline;
     private final boolean blockOnInternalError;
     private final BiFunction<String, String, String> settings;
+    /** Calls whose application already has its answer, and whose record is not submitted yet. */
+    private final AtomicInteger unrecorded = new AtomicInteger();
 
     /**
      * @param pipeline where call records go, or null when export is off
@@ -53,6 +56,39 @@ public final class AgentRuntime {
 
     public boolean blockOnInternalError() {
         return blockOnInternalError;
+    }
+
+    /**
+     * A call's application has (or is about to get) its answer before the call is recorded: {@link #record} is
+     * still to come, from another thread (HttpAsyncClient 4 records after completing the application's future). An
+     * application that exits at that moment is waited for at shutdown ({@link #awaitRecords}).
+     */
+    public void expectRecord() {
+        unrecorded.incrementAndGet();
+    }
+
+    /** The record announced by {@link #expectRecord}, or its end without one. */
+    public void recordExpected(CallRecord record) {
+        try {
+            if (record != null) {
+                record(record);
+            }
+        } finally {
+            unrecorded.decrementAndGet();
+        }
+    }
+
+    /** At shutdown, before the last export: waits at most {@code timeoutMillis} for the records still to come. */
+    public void awaitRecords(long timeoutMillis) {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (unrecorded.get() > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     public void record(CallRecord record) {

@@ -34,6 +34,44 @@ public final class ApacheAsync4App {
     public static final String OWN_TRACEPARENT = HttpApp.OWN_TRACEPARENT;
     public static final int PARALLEL = 4;
 
+    /** How long {@link #exitAtOnce}'s callback takes. */
+    public static final long CALLBACK_MILLIS = 100;
+
+    /**
+     * One request whose callback takes {@link #CALLBACK_MILLIS}; the future's {@code get} returns as the callback
+     * starts (the client completes the future first), and the application exits at once, its client neither
+     * closed nor finished with the exchange.
+     */
+    private static void exitAtOnce(String http) throws Exception {
+        CloseableHttpAsyncClient client = HttpAsyncClients.createDefault();
+        client.start();
+        Future<HttpResponse> f = client.execute(new HttpGet(http + "/a4-exit-at-once"), new FutureCallback<>() {
+            @Override
+            public void completed(HttpResponse r) {
+                try {
+                    Thread.sleep(CALLBACK_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                System.out.println("cb.a4_exit=completed " + r.getStatusLine().getStatusCode());
+            }
+
+            @Override
+            public void failed(Exception e) {
+                System.out.println("cb.a4_exit=failed " + e);
+            }
+
+            @Override
+            public void cancelled() {
+                System.out.println("cb.a4_exit=cancelled");
+            }
+        });
+        System.out.println("step.a4_exit=" + f.get(10, TimeUnit.SECONDS).getStatusLine().getStatusCode());
+        System.out.println("done=true");
+        System.out.flush();
+        System.exit(0);
+    }
+
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         int tlsPort = Integer.parseInt(args[1]);
@@ -47,6 +85,10 @@ public final class ApacheAsync4App {
         }
         if (args.length > 2 && args[2].equals("cancel-lease")) {
             cancelBeforeLease(http);
+            return;
+        }
+        if (args.length > 2 && args[2].equals("exit-at-once")) {
+            exitAtOnce(http);
             return;
         }
         try (CloseableHttpAsyncClient client = HttpAsyncClients.createSystem();

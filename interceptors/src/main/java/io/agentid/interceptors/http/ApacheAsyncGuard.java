@@ -326,9 +326,41 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
         Api4 api = APIS_4.get(handler.getClass());
         Object response = api.finalResponse(state);
         if (response != null) {
-            modelResponse4(api, hops, state, response);
-            end4(hops, null); // the exchange's last request; a redirect's ends when its next hop is decided
+            modelResponse4(api, hops, state, response); // before the future completes with the response
+            if (handler.getClass().getName().equals(HANDLER_4)) {
+                synchronized (hops) {
+                    runtime.expectRecord(); // an application exiting right after its get() waits for this record
+                    hops.answered = true; // ended by exchangeDone, once the future is complete
+                    hops.answeredNanos = System.nanoTime(); // not later: the application's callback runs first
+                }
+            } else {
+                end4(hops, null);
+                exchanges4.remove(handler);
+            }
+        }
+        // else a redirect's request ends when its next hop is decided
+    }
+
+    /**
+     * The exchange's handler completed the application's future with the final response and returned: its
+     * request ends now, so that building its record is not on the application's path (the future's {@code get}
+     * returns while this runs). Also when the handler threw (an application callback that throws).
+     */
+    @Override
+    protected void exchangeDone(Object handler) {
+        Hops hops = handler == null ? null : exchanges4.get(handler);
+        if (hops == null) {
+            return;
+        }
+        boolean answered;
+        long at;
+        synchronized (hops) {
+            answered = hops.answered;
+            at = hops.answeredNanos;
+        }
+        if (answered) {
             exchanges4.remove(handler);
+            end4(hops, at, null);
         }
     }
 
@@ -389,13 +421,24 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
     }
 
     private void end4(Hops hops, Throwable thrown) {
+        end4(hops, System.nanoTime(), thrown);
+    }
+
+    private void end4(Hops hops, long endNanos, Throwable thrown) {
         HttpCall call;
+        boolean announced;
         synchronized (hops) {
             call = hops.current;
             hops.current = null;
+            announced = hops.answered;
+            hops.answered = false;
         }
         if (call != null) {
-            call.end(System.nanoTime(), -1, thrown);
+            call.end(endNanos, -1, thrown);
+        }
+        if (announced) {
+            runtime.recordExpected(call);
+        } else if (call != null) {
             runtime.record(call);
         }
     }

@@ -52,7 +52,7 @@ public final class ApacheHttpInterceptor implements Interceptor {
     public ClassCandidates candidates() {
         return ClassCandidates.named(CLIENT, RETRY, PROTOCOL, CLIENT_4, RETRY_4, PROTOCOL_4, ASYNC_CLIENT, ASYNC_RETRY,
                 ASYNC_PROTOCOL,
-                SESSION_REQUEST, REACTOR, MAIN_4_ASYNC, HANDLER_4_ASYNC, SESSION_REQUEST_4);
+                SESSION_REQUEST, REACTOR, MAIN_4_ASYNC, HANDLER_4_ASYNC, ApacheAsyncGuard.HANDLER_4, SESSION_REQUEST_4);
     }
 
     @Override
@@ -100,6 +100,10 @@ public final class ApacheHttpInterceptor implements Interceptor {
                                 .and(takesArguments(3))))
                         .visit(Advice.to(Apache4CompletedAdvice.class).on(named("responseCompleted")
                                 .and(takesArguments(2)))))
+                .type(named(ApacheAsyncGuard.HANDLER_4))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(Advice.to(Apache4ExchangeDoneAdvice.class).on(named("responseCompleted")
+                                .and(takesArguments(0)))))
                 .type(named(HANDLER_4_ASYNC))
                 .transform((builder, type, loader, module, domain) -> builder
                         .visit(Advice.to(Apache4FailedAdvice.class).on(named("failed").and(takesArguments(1))))

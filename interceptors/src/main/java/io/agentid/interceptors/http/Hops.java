@@ -21,6 +21,10 @@ final class Hops {
     String blockedMessage;
     /** HttpURLConnection: the block of the buffered model request, thrown again if the response is asked again. */
     java.io.IOException blocked;
+    /** HttpAsyncClient 4: the final response was consumed; the request ends once the future is complete. */
+    boolean answered;
+    /** HttpAsyncClient 4: when {@link #answered} was set, the request's end. */
+    long answeredNanos;
     /** OkHttp: how the current request's last attempt failed, while the client may still retry it. */
     Throwable failure;
 }

@@ -194,6 +194,7 @@ public final class AgentInstaller {
         if (pipeline != null) {
             pipeline.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                runtime.awaitRecords(200);
                 pipeline.shutdown(2_000);
             }, "agentid-shutdown"));
         }
