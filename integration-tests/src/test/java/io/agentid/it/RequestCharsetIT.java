@@ -177,8 +177,8 @@ class RequestCharsetIT {
         return spans.get(0);
     }
 
-    /** {@code b} up to its first byte that is not ASCII. */
-    private static byte[] upToNonAscii(byte[] b) {
+    /** {@code b} up to its first byte that is not ASCII (also for {@code ModelBodiesIT}). */
+    static byte[] upToNonAscii(byte[] b) {
         int i = 0;
         while (i < b.length && b[i] >= 0) {
             i++;
