@@ -164,12 +164,13 @@ public final class ModelRequests {
 
     private static ModelRequest read(Shape shape, String provider, byte[] body, int off, int len) {
         List<String> notes = new ArrayList<>(2);
-        RequestScanner scan = new RequestScanner(body, off, shape.api, notes);
         boolean hasBody = body != null && len > 0 && off >= 0 && off + len <= body.length;
+        RequestScanner scan;
         if (!hasBody) {
+            scan = new RequestScanner(body, off, shape.api, notes);
             notes.add("no body; input not counted");
         } else {
-            scan.scan(len);
+            scan = RequestScanner.scan(body, off, len, shape.api, notes);
         }
         String model = scan.model;
         if (shape.pathModel != null && (model == null || shape.api == Api.GEMINI_GENERATE_CONTENT

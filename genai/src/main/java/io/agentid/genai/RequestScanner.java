@@ -4,7 +4,12 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +25,8 @@ import java.util.Set;
  * decoded. Tool definitions, JSON schemas and tool-call arguments are counted as their raw JSON text, which
  * overcounts a little (quotes, braces, indentation): acceptable for an upper bound. At most {@link #TEXT_CAP}
  * characters are kept for tokenising; the length of the rest is still measured and extrapolated linearly.
- * Nesting deeper than {@link #MAX_DEPTH} is skipped, so recursion is bounded.
+ * Nesting deeper than {@link #MAX_DEPTH} is skipped, so recursion is bounded. A body that is not valid UTF-8 is read
+ * again as ISO-8859-1 ({@link #scan}).
  */
 final class RequestScanner {
     static final JsonFactory JSON = new JsonFactory();
@@ -68,6 +74,8 @@ final class RequestScanner {
     private int media;
     private boolean tools;
     private boolean intsAreTokens;
+    /** Whether the parser read the body as UTF-8 (not UTF-16 or UTF-32, which it detects by the first bytes). */
+    private boolean readAsUtf8;
 
     RequestScanner(byte[] body, int off, ModelRequest.Api api, List<String> notes) {
         this.body = body;
@@ -76,22 +84,72 @@ final class RequestScanner {
         this.notes = notes;
     }
 
-    /** Reads the body; a body that is not JSON, or breaks off, leaves what was read so far and a note. */
-    void scan(int len) {
+    /**
+     * Scans {@code len} bytes of {@code body} from {@code off}, which the parser reads as UTF-8 unless their first
+     * bytes are UTF-16 or UTF-32. A body read as UTF-8 that breaks off and is not valid UTF-8 (ISO-8859-1 sent under a
+     * content type that names no charset, a stray byte) is scanned again from the start, by a fresh scanner, as
+     * ISO-8859-1: each byte one character, so that it is never counted below its text. The parser stops at the first
+     * byte that is not UTF-8, and not always with an error that says so ("Unexpected end-of-input in field name" for
+     * a letter ending a name), so the body itself is checked, and only when the parser stopped: a body that parses
+     * is read once, as it is. Returns the scanner whose fields and {@link #inputTokens} are the body's.
+     */
+    static RequestScanner scan(byte[] body, int off, int len, ModelRequest.Api api, List<String> notes) {
+        int mark = notes.size();
+        RequestScanner utf8 = new RequestScanner(body, off, api, notes);
+        if (utf8.read(len) || !utf8.readAsUtf8) {
+            return utf8;
+        }
+        int bad = firstNotUtf8(body, off, len);
+        if (bad < 0) {
+            return utf8;
+        }
+        notes.subList(mark, notes.size()).clear(); // what the first pass said is of text it did not read
+        notes.add("body is not valid UTF-8 (at byte " + bad + "); read as ISO-8859-1, one character a byte");
+        byte[] text = new String(body, off, len, StandardCharsets.ISO_8859_1).getBytes(StandardCharsets.UTF_8);
+        RequestScanner latin1 = new RequestScanner(text, 0, api, notes);
+        latin1.read(text.length);
+        return latin1;
+    }
+
+    /**
+     * Reads the body; a body that is not JSON, or breaks off, leaves what was read so far and a note. Returns whether
+     * the parser read it to its end.
+     */
+    private boolean read(int len) {
         try (JsonParser p = JSON.createParser(body, off, len)) {
+            readAsUtf8 = p instanceof UTF8StreamJsonParser;
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 notes.add("body is not a JSON object; input not counted");
-                return;
+                return false;
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 topField(p, field, p.nextToken());
             }
+            return true;
         } catch (JsonProcessingException e) {
             notes.add("body is not valid JSON (" + e.getOriginalMessage() + " at byte "
                     + e.getLocation().getByteOffset() + "); counted what came before");
         } catch (IOException | RuntimeException e) {
             notes.add("body could not be read (" + e + "); counted what came before");
+        }
+        return false;
+    }
+
+    /** The offset in {@code body} of the first byte of the {@code len} from {@code off} that is not UTF-8; else -1. */
+    static int firstNotUtf8(byte[] body, int off, int len) {
+        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder(); // reports malformed input
+        ByteBuffer in = ByteBuffer.wrap(body, off, len);
+        CharBuffer out = CharBuffer.allocate(Math.min(len, 8192));
+        while (true) {
+            CoderResult r = d.decode(in, out, true);
+            if (r.isError()) {
+                return in.position() - off;
+            }
+            if (r.isUnderflow()) {
+                return -1;
+            }
+            out.clear();
         }
     }
 

@@ -359,6 +359,99 @@ class ModelRequestsTest {
         assertThat(r.notes()).anyMatch(n -> n.startsWith("body is not valid JSON"));
     }
 
+    // ---- bytes that are not UTF-8 --------------------------------------------------------------------------------
+
+    /** An o1 prompt whose first accented letter comes early; priced above $0.01 from its whole text. */
+    static final String LATIN1_PROMPT = "Caf\u00e9 notes. "
+            + "Summarise the quarterly report for the board in plain words, with figures. ".repeat(150);
+    static final String LATIN1_CHAT = "{\"model\":\"o1\",\"max_tokens\":50,\"messages\":["
+            + "{\"role\":\"system\",\"content\":\"You are a terse assistant, na\u00efve of nothing.\"},"
+            + "{\"role\":\"user\",\"content\":\"" + LATIN1_PROMPT + "\"}]}";
+
+    static ModelRequest post(String path, byte[] body) {
+        return ModelRequests.recognise("POST", "api.openai.com", path, body);
+    }
+
+    @Test
+    void aLatin1BodyIsReadAsIso88591AndPricedAsItsText() {
+        ModelRequest utf8 = post("/v1/chat/completions", LATIN1_CHAT.getBytes(StandardCharsets.UTF_8));
+        ModelRequest latin1 = post("/v1/chat/completions", LATIN1_CHAT.getBytes(StandardCharsets.ISO_8859_1));
+
+        assertThat(utf8.inputTokens()).isEqualTo(o200k("You are a terse assistant, na\u00efve of nothing.", LATIN1_PROMPT)
+                + 2 * RequestScanner.TOKENS_PER_MESSAGE + RequestScanner.REPLY_PRIMING);
+        assertThat(latin1.inputTokens()).isEqualTo(utf8.inputTokens());
+        assertThat(latin1.model()).isEqualTo("o1");
+        assertThat(latin1.maxTokens()).isEqualTo(50);
+        assertThat(Pricing.estimate(latin1, PriceTable.shipped()).usd())
+                .isEqualTo(Pricing.estimate(utf8, PriceTable.shipped()).usd()).isGreaterThan(0.01);
+        assertThat(latin1.notes()).contains("body is not valid UTF-8 (at byte 99); read as ISO-8859-1, one character"
+                + " a byte").noneMatch(n -> n.contains("counted what came before"));
+        assertThat(utf8.notes()).noneMatch(n -> n.contains("UTF-8"));
+    }
+
+    @Test
+    void aLatin1LetterEndingAFieldNameIsReadAsIso88591Too() {
+        // the parser says "Unexpected end-of-input in field name" of this one, not "Invalid UTF-8"
+        String body = "{\"model\":\"gpt-4o\",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\","
+                + "\"parameters\":{\"type\":\"object\",\"properties\":{\"caf\u00e9\":{\"type\":\"string\"}}}}}],"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"" + LATIN1_PROMPT + "\"}]}";
+        ModelRequest utf8 = post("/v1/chat/completions", body.getBytes(StandardCharsets.UTF_8));
+        ModelRequest latin1 = post("/v1/chat/completions", body.getBytes(StandardCharsets.ISO_8859_1));
+
+        assertThat(latin1.inputTokens()).isEqualTo(utf8.inputTokens()).isGreaterThan(o200k(LATIN1_PROMPT));
+        assertThat(latin1.notes()).anyMatch(n -> n.startsWith("body is not valid UTF-8 (at byte 117); read as ISO-8859-1"));
+    }
+
+    @ParameterizedTest(name = "stray byte 0x{0}")
+    @CsvSource({"80", "FF", "E9", "C3"})
+    void aStrayByteInUtf8TextNeverLowersTheCount(String hex) {
+        // UTF-8 text with letters of two, three and four bytes, and one byte that is not UTF-8 early in it
+        String user = "Le caf\u00e9 co\u00fbte 3 \u20ac, the \ud83d\ude00 says. " + LATIN1_PROMPT;
+        String clean = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"" + user + "\"}]}";
+        byte[] bytes = clean.getBytes(StandardCharsets.UTF_8);
+        int at = clean.indexOf("Le caf") + 3;
+        byte[] stray = new byte[bytes.length + 1];
+        System.arraycopy(bytes, 0, stray, 0, at);
+        stray[at] = (byte) Integer.parseInt(hex, 16);
+        System.arraycopy(bytes, at, stray, at + 1, bytes.length - at);
+
+        ModelRequest c = post("/v1/chat/completions", bytes);
+        ModelRequest r = post("/v1/chat/completions", stray);
+        assertThat(c.notes()).isEmpty();
+        assertThat(r.inputTokens()).isGreaterThanOrEqualTo(c.inputTokens());
+        assertThat(r.notes()).containsExactly("body is not valid UTF-8 (at byte " + at + "); read as ISO-8859-1, one"
+                + " character a byte");
+    }
+
+    static final String FIRST = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Caf\u00e9 first.\"}";
+    static final String CUT_SHORT = FIRST + ",{\"role\":\"user\",\"content\":\"cut sh";
+    static final String COMMA_MISSING = FIRST + " {\"role\":\"user\",\"content\":\"na\u00efve\"}]}";
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', value = {
+        "CUT_SHORT|2|Unexpected end-of-input in VALUE_STRING|103",
+        "COMMA_MISSING|1|Unexpected character ('{' (code 123)): was expecting comma to separate Array entries|71",
+    })
+    void aBrokenUtf8BodyIsStillCountedUpToWhereItBreaks(String name, int messages, String error, int at) {
+        // valid UTF-8, not valid JSON: as before, the text up to where it breaks is counted, and the note says so
+        String body = name.equals("CUT_SHORT") ? CUT_SHORT : COMMA_MISSING;
+        ModelRequest r = post("/v1/chat/completions", body.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.model()).isEqualTo("gpt-4o");
+        assertThat(r.inputTokens()).isEqualTo(o200k("Caf\u00e9 first.") + messages * RequestScanner.TOKENS_PER_MESSAGE
+                + RequestScanner.REPLY_PRIMING);
+        assertThat(r.notes()).containsExactly("body is not valid JSON (" + error + " at byte " + at
+                + "); counted what came before");
+    }
+
+    @Test
+    void aUtf16BodyIsLeftToTheParser() {
+        // the parser detects UTF-16 by the first bytes; cut short, it is counted up to where it breaks, as before
+        ModelRequest r = post("/v1/chat/completions", CUT_SHORT.getBytes(StandardCharsets.UTF_16LE));
+        assertThat(r.inputTokens()).isEqualTo(o200k("Caf\u00e9 first.") + 2 * RequestScanner.TOKENS_PER_MESSAGE
+                + RequestScanner.REPLY_PRIMING);
+        assertThat(r.notes()).hasSize(1).allMatch(n -> n.endsWith("counted what came before"));
+    }
+
     @Test
     void missingBody() {
         ModelRequest r = ModelRequests.recognise("POST", "api.openai.com", "/v1/chat/completions", null);

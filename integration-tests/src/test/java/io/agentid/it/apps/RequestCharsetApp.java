@@ -19,12 +19,16 @@ import java.util.concurrent.TimeUnit;
  * charset=<charset>} to {@link #path(String, String)}, as text the client encodes ({@code string}:
  * {@code BodyPublishers.ofString(s, charset)}, an {@code OutputStreamWriter}, {@code RequestBody.create(String,
  * MediaType)}, {@code StringEntity}) or as bytes the application encoded ({@code bytes}: {@code ofByteArray}, the
- * output stream, {@code RequestBody.create(byte[], MediaType)}, {@code ByteArrayEntity}), and prints
+ * output stream, {@code RequestBody.create(byte[], MediaType)}, {@code ByteArrayEntity}); or ({@code nocharset}) in
+ * its charset under {@code Content-Type: application/json}, which names none: HttpClient 4's {@code StringEntity}
+ * with {@code ContentType.create("application/json")}, which encodes in ISO-8859-1 and says nothing of it,
+ * {@code BodyPublishers.ofString(s, charset)}, an {@code OutputStreamWriter}, and for OkHttp and HttpClient 5 (whose
+ * text bodies are UTF-8 when no charset is named) the bytes the application encoded. It prints
  * {@code step.<name>=ok <status> <body as base64>} or {@code step.<name>=blocked <class> <message>} (for
  * HttpAsyncClient 4, the future's failure's cause).
  */
 public final class RequestCharsetApp {
-    /** name, charset, form ({@code string} or {@code bytes}). */
+    /** name, charset, form ({@code string}, {@code bytes} or {@code nocharset}). */
     public static final String[][] STEPS = {
         {"utf8", "UTF-8", "string"},
         {"latin1", "ISO-8859-1", "string"},
@@ -35,6 +39,9 @@ public final class RequestCharsetApp {
         // priced above the test policy's threshold from its whole text, below it from the text before its first
         // accented letter
         {"latin1_expensive", "ISO-8859-1", "string"},
+        // in ISO-8859-1 under a Content-Type that names no charset
+        {"latin1_nocharset", "ISO-8859-1", "nocharset"},
+        {"latin1_nocharset_expensive", "ISO-8859-1", "nocharset"},
     };
 
     private RequestCharsetApp() {}
@@ -85,6 +92,11 @@ public final class RequestCharsetApp {
         return "application/json; charset=" + charset;
     }
 
+    /** A step's {@code Content-Type}: none named for the {@code nocharset} form. */
+    static String contentType(Charset cs, String form) {
+        return form.equals("nocharset") ? "application/json" : contentType(cs.name());
+    }
+
     public static void main(String[] args) throws Exception {
         String base = "http://127.0.0.1:" + Integer.parseInt(args[0]);
         String client = args[1];
@@ -116,8 +128,7 @@ public final class RequestCharsetApp {
                 String name = prefix(client) + s[0];
                 String outcome;
                 try {
-                    outcome = sender.send(base + path(client, s[0]), body(s[0]), Charset.forName(s[1]),
-                            s[2].equals("bytes"));
+                    outcome = sender.send(base + path(client, s[0]), body(s[0]), Charset.forName(s[1]), s[2]);
                 } catch (IOException e) {
                     outcome = "blocked " + e.getClass().getName() + " " + e.getMessage();
                 } catch (ExecutionException e) {
@@ -134,30 +145,31 @@ public final class RequestCharsetApp {
     }
 
     private interface Sender {
-        String send(String uri, String text, Charset charset, boolean bytes) throws Exception;
+        /** Sends {@code text} in {@code charset} as {@code form}: {@code string}, {@code bytes} or {@code nocharset}. */
+        String send(String uri, String text, Charset charset, String form) throws Exception;
 
         default void close() throws Exception {}
     }
 
     private static Sender jdk() {
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
-        return (uri, text, cs, bytes) -> {
+        return (uri, text, cs, form) -> {
             java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(uri)).header("Content-Type", contentType(cs.name()))
-                    .POST(bytes ? java.net.http.HttpRequest.BodyPublishers.ofByteArray(text.getBytes(cs))
+                    java.net.URI.create(uri)).header("Content-Type", contentType(cs, form))
+                    .POST(form.equals("bytes") ? java.net.http.HttpRequest.BodyPublishers.ofByteArray(text.getBytes(cs))
                             : java.net.http.HttpRequest.BodyPublishers.ofString(text, cs)).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             return "ok " + r.statusCode() + " " + b64(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         };
     }
 
-    private static String url(String uri, String text, Charset cs, boolean bytes) throws IOException {
+    private static String url(String uri, String text, Charset cs, String form) throws IOException {
         java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL(uri).openConnection();
         c.setRequestMethod("POST");
-        c.setRequestProperty("Content-Type", contentType(cs.name()));
+        c.setRequestProperty("Content-Type", contentType(cs, form));
         c.setDoOutput(true);
         try (OutputStream out = c.getOutputStream()) {
-            if (bytes) {
+            if (form.equals("bytes")) {
                 out.write(text.getBytes(cs));
             } else {
                 Writer w = new OutputStreamWriter(out, cs);
@@ -175,9 +187,9 @@ public final class RequestCharsetApp {
         okhttp3.OkHttpClient client = new okhttp3.OkHttpClient.Builder().callTimeout(30, TimeUnit.SECONDS).build();
         return new Sender() {
             @Override
-            public String send(String uri, String text, Charset cs, boolean bytes) throws Exception {
-                okhttp3.MediaType type = okhttp3.MediaType.get(contentType(cs.name()));
-                okhttp3.RequestBody rb = bytes ? okhttp3.RequestBody.create(text.getBytes(cs), type)
+            public String send(String uri, String text, Charset cs, String form) throws Exception {
+                okhttp3.MediaType type = okhttp3.MediaType.get(contentType(cs, form));
+                okhttp3.RequestBody rb = !form.equals("string") ? okhttp3.RequestBody.create(text.getBytes(cs), type)
                         : okhttp3.RequestBody.create(text, type); // encodes in the media type's charset
                 try (okhttp3.Response r = client.newCall(new okhttp3.Request.Builder().url(uri).post(rb).build())
                         .execute()) {
@@ -198,12 +210,14 @@ public final class RequestCharsetApp {
                 org.apache.hc.client5.http.impl.classic.HttpClients.createDefault();
         return new Sender() {
             @Override
-            public String send(String uri, String text, Charset cs, boolean bytes) throws Exception {
-                org.apache.hc.core5.http.ContentType type = org.apache.hc.core5.http.ContentType.create(
-                        "application/json", cs);
+            public String send(String uri, String text, Charset cs, String form) throws Exception {
+                org.apache.hc.core5.http.ContentType type = form.equals("nocharset")
+                        ? org.apache.hc.core5.http.ContentType.create("application/json")
+                        : org.apache.hc.core5.http.ContentType.create("application/json", cs);
                 org.apache.hc.client5.http.classic.methods.HttpPost post =
                         new org.apache.hc.client5.http.classic.methods.HttpPost(uri);
-                post.setEntity(bytes ? new org.apache.hc.core5.http.io.entity.ByteArrayEntity(text.getBytes(cs), type)
+                post.setEntity(!form.equals("string")
+                        ? new org.apache.hc.core5.http.io.entity.ByteArrayEntity(text.getBytes(cs), type)
                         : new org.apache.hc.core5.http.io.entity.StringEntity(text, type));
                 return client.execute(post, r -> "ok " + r.getCode() + " "
                         + b64(org.apache.hc.core5.http.io.entity.EntityUtils.toByteArray(r.getEntity())));
@@ -218,10 +232,15 @@ public final class RequestCharsetApp {
 
     /** Apart, so that this class verifies without HttpClient 4 on the class path (OkHttp's runs). */
     private static final class Apache4Entities {
-        static org.apache.http.HttpEntity of(String text, Charset cs, boolean bytes) {
+        static org.apache.http.HttpEntity of(String text, Charset cs, String form) {
+            if (form.equals("nocharset")) {
+                // names no charset: StringEntity encodes in ISO-8859-1, HTTP's old default, and says nothing of it
+                return new org.apache.http.entity.StringEntity(text,
+                        org.apache.http.entity.ContentType.create("application/json"));
+            }
             org.apache.http.entity.ContentType type = org.apache.http.entity.ContentType.create("application/json",
                     cs);
-            return bytes ? new org.apache.http.entity.ByteArrayEntity(text.getBytes(cs), type)
+            return form.equals("bytes") ? new org.apache.http.entity.ByteArrayEntity(text.getBytes(cs), type)
                     : new org.apache.http.entity.StringEntity(text, type);
         }
     }
@@ -230,9 +249,9 @@ public final class RequestCharsetApp {
         org.apache.http.impl.client.CloseableHttpClient client = org.apache.http.impl.client.HttpClients.createDefault();
         return new Sender() {
             @Override
-            public String send(String uri, String text, Charset cs, boolean bytes) throws Exception {
+            public String send(String uri, String text, Charset cs, String form) throws Exception {
                 org.apache.http.client.methods.HttpPost post = new org.apache.http.client.methods.HttpPost(uri);
-                post.setEntity(Apache4Entities.of(text, cs, bytes));
+                post.setEntity(Apache4Entities.of(text, cs, form));
                 try (org.apache.http.client.methods.CloseableHttpResponse r = client.execute(post)) {
                     return "ok " + r.getStatusLine().getStatusCode() + " "
                             + b64(org.apache.http.util.EntityUtils.toByteArray(r.getEntity()));
@@ -252,9 +271,9 @@ public final class RequestCharsetApp {
         client.start();
         return new Sender() {
             @Override
-            public String send(String uri, String text, Charset cs, boolean bytes) throws Exception {
+            public String send(String uri, String text, Charset cs, String form) throws Exception {
                 org.apache.http.client.methods.HttpPost post = new org.apache.http.client.methods.HttpPost(uri);
-                post.setEntity(Apache4Entities.of(text, cs, bytes));
+                post.setEntity(Apache4Entities.of(text, cs, form));
                 org.apache.http.HttpResponse r = client.execute(post, null).get(30, TimeUnit.SECONDS);
                 return "ok " + r.getStatusLine().getStatusCode() + " "
                         + b64(org.apache.http.util.EntityUtils.toByteArray(r.getEntity()));

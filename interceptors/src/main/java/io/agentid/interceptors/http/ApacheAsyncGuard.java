@@ -820,8 +820,7 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
                         return null;
                     }
                     byte[] out = ModelCalls.utf8(b, (String) contentType.invoke(p));
-                    return out == null || out.length > ModelCalls.REQUEST_CAP ? null
-                            : new HttpGuard.Body(out, 0, out.length);
+                    return out.length > ModelCalls.REQUEST_CAP ? null : new HttpGuard.Body(out, 0, out.length);
                 }
                 if (type.equals(STRING_PRODUCER) && chars != null) {
                     java.nio.CharBuffer c = ((java.nio.CharBuffer) chars.get(p)).duplicate();

@@ -371,7 +371,7 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
                 return null;
             }
             HttpGuard.Body text = ModelCalls.utf8(new HttpGuard.Body(out.toByteArray(), 0, out.size()), contentType);
-            return text == null || text.len > ModelCalls.REQUEST_CAP ? null : text;
+            return text.len > ModelCalls.REQUEST_CAP ? null : text;
         }
 
 

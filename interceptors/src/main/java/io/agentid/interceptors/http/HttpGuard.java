@@ -377,13 +377,10 @@ final class HttpGuard extends HttpHooks {
     }
 
     /**
-     * Decides {@code call} again now that its body is known (as text in UTF-8; null: not in the charset its content
-     * type names, so the first decision stands); on allow it replaces it as {@code hops.current}.
+     * Decides {@code call} again now that its body is known (as text in UTF-8); on allow it replaces it as
+     * {@code hops.current}.
      */
     private IOException redecide(Hops hops, HttpCall call, Body body) {
-        if (body == null) {
-            return null;
-        }
         try {
             ModelRequest mr = ModelRequests.recognise(call.method, call.host, call.path, body.bytes, body.off,
                     body.len);

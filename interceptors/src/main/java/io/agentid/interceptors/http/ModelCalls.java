@@ -27,8 +27,9 @@ final class ModelCalls {
     /**
      * The text of a request body in UTF-8, which the model-request parser reads: {@code body}'s remaining bytes as
      * they are when {@code contentType} names no charset, one unknown here, UTF-8 or US-ASCII; else decoded from the
-     * charset it names and encoded in UTF-8; null when the bytes are not in that charset. {@code body}'s position is
-     * left alone.
+     * charset it names and encoded in UTF-8, each run of bytes not in that charset (an odd last byte in UTF-16, a byte
+     * windows-1252 gives no letter) read as U+FFFD, so that the rest of the text is still priced. A copy: {@code body}
+     * and its position are left alone.
      */
     static byte[] utf8(java.nio.ByteBuffer body, String contentType) {
         return utf8(body, charset(contentType));
@@ -37,12 +38,9 @@ final class ModelCalls {
     private static byte[] utf8(java.nio.ByteBuffer body, java.nio.charset.Charset cs) {
         java.nio.ByteBuffer b = body.duplicate();
         if (!readAsIs(cs)) {
-            try {
-                java.nio.CharBuffer text = cs.newDecoder().decode(b);
-                b = StandardCharsets.UTF_8.newEncoder().encode(text);
-            } catch (java.nio.charset.CharacterCodingException e) {
-                return null;
-            }
+            // Charset.decode and encode replace what is not in the charset (CodingErrorAction.REPLACE): U+FFFD, and
+            // for a lone surrogate, which no JDK decoder gives, '?'
+            b = StandardCharsets.UTF_8.encode(cs.decode(b));
         }
         byte[] out = new byte[b.remaining()];
         b.get(out);
@@ -52,19 +50,16 @@ final class ModelCalls {
     /**
      * As {@link #utf8(java.nio.ByteBuffer, String)}, for a body a guard copied before it is sent: {@code body} itself
      * (no copy) when {@code contentType} names no charset, one unknown here, UTF-8 or US-ASCII; else its text decoded
-     * from the charset named and encoded in UTF-8; null when the bytes are not in that charset, or {@code body} is
-     * null. Called only for a model request's body.
+     * from the charset named (bytes not in it read as U+FFFD) and encoded in UTF-8. Called only for a model request's
+     * body.
      */
     static HttpGuard.Body utf8(HttpGuard.Body body, String contentType) {
-        if (body == null) {
-            return null;
-        }
         java.nio.charset.Charset cs = charset(contentType);
         if (readAsIs(cs)) {
             return body;
         }
         byte[] out = utf8(java.nio.ByteBuffer.wrap(body.bytes, body.off, body.len), cs);
-        return out == null ? null : new HttpGuard.Body(out, 0, out.length);
+        return new HttpGuard.Body(out, 0, out.length);
     }
 
     /**

@@ -418,7 +418,7 @@ final class OkHttpGuard extends OkHttpHooks {
                 Object mediaType = contentType.invoke(b);
                 String type = mediaType != null ? mediaType.toString() : header(request, "Content-Type");
                 HttpGuard.Body text = ModelCalls.utf8(new HttpGuard.Body(bytes, 0, bytes.length), type);
-                return text == null || text.len > ModelCalls.REQUEST_CAP ? null : text;
+                return text.len > ModelCalls.REQUEST_CAP ? null : text;
             } catch (ReflectiveOperationException | RuntimeException e) {
                 return null; // contentLength() or writeTo() threw (an IOException of the body's own): not known
             }

@@ -10,7 +10,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@link ModelCalls#utf8}: a request body's text in UTF-8 for the parser, from the charset its content type names. */
+/**
+ * {@link ModelCalls#utf8}: a request body's text in UTF-8 for the parser, from the charset its content type names; bytes
+ * not in that charset become U+FFFD.
+ */
 class ModelCallsTest {
     private static final String TEXT = "{\"content\":\"caf\u00e9 na\u00efve Z\u00fcrich\"}";
 
@@ -37,10 +40,21 @@ class ModelCallsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"application/json; charset=UTF-16LE"})
-    void bytesNotInTheNamedCharsetAreNotRead(String type) {
-        // an odd number of bytes is no UTF-16
-        assertThat(ModelCalls.utf8(ByteBuffer.wrap(new byte[] {'{', 0, '}'}), type)).isNull();
+    @CsvSource(delimiter = '|', value = {
+        // an odd number of bytes is no UTF-16: the last one stands alone
+        "application/json; charset=UTF-16LE|UTF-16LE|7B",
+        "application/json; charset=UTF-16|UTF-16|00",
+        // 0x81 is no letter in windows-1252
+        "application/json; charset=windows-1252|windows-1252|81",
+    })
+    void bytesNotInTheNamedCharsetAreReadWithAReplacementCharacter(String type, String charset, String hex) {
+        byte[] text = TEXT.getBytes(java.nio.charset.Charset.forName(charset));
+        byte[] bad = java.util.Arrays.copyOf(text, text.length + 1);
+        bad[text.length] = (byte) Integer.parseInt(hex, 16);
+        ByteBuffer body = ByteBuffer.wrap(bad);
+        assertThat(new String(ModelCalls.utf8(body, type), StandardCharsets.UTF_8)).isEqualTo(TEXT + "\ufffd");
+        assertThat(body.position()).isZero();
+        assertThat(body.array()).as("the bytes sent").isEqualTo(bad);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -66,9 +80,10 @@ class ModelCallsTest {
     }
 
     @Test
-    void aCopiedBodyNotInItsCharsetIsNotRead() {
-        assertThat(ModelCalls.utf8(new HttpGuard.Body(new byte[] {'{', 0, '}'}, 0, 3),
-                "application/json; charset=UTF-16LE")).isNull();
-        assertThat(ModelCalls.utf8((HttpGuard.Body) null, "application/json; charset=UTF-16LE")).isNull();
+    void aCopiedBodyNotInItsCharsetIsReadWithAReplacementCharacter() {
+        byte[] copy = {'{', 0, '}'};
+        HttpGuard.Body out = ModelCalls.utf8(new HttpGuard.Body(copy, 0, 3), "application/json; charset=UTF-16LE");
+        assertThat(new String(out.bytes, out.off, out.len, StandardCharsets.UTF_8)).isEqualTo("{\ufffd");
+        assertThat(copy).containsExactly('{', 0, '}');
     }
 }
