@@ -220,8 +220,8 @@ public final class ChunkedModelApp {
     private static int socketReaders() {
         int n = 0;
         for (java.util.Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet()) {
-            if (t.getKey() == Thread.currentThread()) {
-                continue;
+            if (t.getKey() == Thread.currentThread() || t.getKey().getName().startsWith("agentid-")) {
+                continue; // agentid's own export threads read the collector's answers
             }
             for (StackTraceElement f : t.getValue()) {
                 if ((f.getClassName().startsWith("sun.nio.ch.NioSocketImpl")
