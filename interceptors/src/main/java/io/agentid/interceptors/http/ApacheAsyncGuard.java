@@ -512,7 +512,7 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
         /** Only model calls need it: null when this version lacks it (no usage then). */
         private Method optional(String type, String name) {
             try {
-                return Class.forName(type, false, loader).getMethod(name);
+                return Accessors.unchecked(Class.forName(type, false, loader).getMethod(name));
             } catch (ReflectiveOperationException | LinkageError e) {
                 return null;
             }
@@ -551,7 +551,7 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
 
         private Method method(String type, String name, Class<?>... params) {
             try {
-                return Class.forName(type, false, loader).getMethod(name, params);
+                return Accessors.unchecked(Class.forName(type, false, loader).getMethod(name, params));
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("not an Apache HttpClient this agent knows: no " + type + "." + name, e);
             }
@@ -863,7 +863,7 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
 
         private Field field(String type, String name) {
             try {
-                return type(type).getField(name);
+                return Accessors.unchecked(type(type).getField(name));
             } catch (NoSuchFieldException e) {
                 throw new IllegalStateException("not an Apache HttpClient this agent knows: no " + type + "." + name, e);
             }
@@ -871,7 +871,7 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
 
         private Method method(String type, String name, Class<?>... params) {
             try {
-                return type(type).getMethod(name, params);
+                return Accessors.unchecked(type(type).getMethod(name, params));
             } catch (NoSuchMethodException e) {
                 throw new IllegalStateException("not an Apache HttpClient this agent knows: no " + type + "." + name, e);
             }

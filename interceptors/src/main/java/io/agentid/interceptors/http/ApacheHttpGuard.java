@@ -132,8 +132,8 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
         @Override
         protected Method[] computeValue(Class<?> type) {
             try {
-                return new Method[] {type.getMethod("getSchemeName"), type.getMethod("getHostName"),
-                        type.getMethod("getPort")};
+                return new Method[] {Accessors.unchecked(type.getMethod("getSchemeName")),
+                        Accessors.unchecked(type.getMethod("getHostName")), Accessors.unchecked(type.getMethod("getPort"))};
             } catch (NoSuchMethodException e) {
                 throw new IllegalStateException("not an HttpHost this agent knows: " + type, e);
             }
@@ -291,7 +291,7 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
 
         Method method(String type, String name, Class<?>... params) {
             try {
-                return Class.forName(type, false, loader).getMethod(name, params);
+                return Accessors.unchecked(Class.forName(type, false, loader).getMethod(name, params));
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("not an Apache HttpClient this agent knows: no " + type + "." + name, e);
             }
@@ -300,7 +300,7 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
         /** For what only model calls need: null when this version lacks it (they are then priced on the path). */
         Method optional(String type, String name, String... params) {
             try {
-                return Class.forName(type, false, loader).getMethod(name, classes(params));
+                return Accessors.unchecked(Class.forName(type, false, loader).getMethod(name, classes(params)));
             } catch (ReflectiveOperationException | LinkageError e) {
                 return null;
             }
@@ -308,7 +308,7 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
 
         java.lang.reflect.Constructor<?> optionalConstructor(String type, String... params) {
             try {
-                return Class.forName(type, false, loader).getConstructor(classes(params));
+                return Accessors.unchecked(Class.forName(type, false, loader).getConstructor(classes(params)));
             } catch (ReflectiveOperationException | LinkageError e) {
                 return null;
             }
@@ -469,7 +469,7 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
         Object targetHost(Object scope, Object route) throws ReflectiveOperationException {
             java.lang.reflect.Field f = scopeRoute;
             if (f == null || f.getDeclaringClass() != scope.getClass()) {
-                scopeRoute = f = scope.getClass().getField("route"); // ExecChain.Scope's public final field
+                scopeRoute = f = Accessors.unchecked(scope.getClass().getField("route")); // ExecChain.Scope's public final field
             }
             return targetHost.invoke(f.get(scope));
         }

@@ -384,6 +384,8 @@ final class OkHttpGuard extends OkHttpHooks {
             writeTo = write;
             newBuffer = buffer;
             readByteArray = read;
+            Accessors.unchecked(url, uri, method, body, contentLength, header, newBuilder, builderHeader, build,
+                    contentType, isOneShot, isDuplex, writeTo, newBuffer, readByteArray);
         }
 
         /**
@@ -528,6 +530,8 @@ final class OkHttpGuard extends OkHttpHooks {
             newBuilder = m[6];
             builderBody = m[7];
             build = m[8];
+            Accessors.unchecked(code, protocol, header, body, contentLength, networkResponse, peekBody, bytes);
+            Accessors.unchecked(m);
         }
 
         /**
