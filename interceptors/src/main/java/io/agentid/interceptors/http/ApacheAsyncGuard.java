@@ -327,7 +327,7 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
         Object response = api.finalResponse(state);
         if (response != null) {
             modelResponse4(api, hops, state, response); // before the future completes with the response
-            if (handler.getClass().getName().equals(HANDLER_4)) {
+            if (api.recordsAfterFuture) {
                 synchronized (hops) {
                     runtime.expectRecord(); // an application exiting right after its get() waits for this record
                     hops.answered = true; // ended by exchangeDone, once the future is complete
@@ -461,6 +461,12 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
 
     /** HttpAsyncClient 4's and HttpCore 4's API the guard uses: the handler's package-private getters, and public interfaces. */
     static final class Api4 extends Loaded {
+        /**
+         * The handler is {@code DefaultClientExchangeHandlerImpl}, whose {@code responseCompleted()} agentid sees
+         * return ({@code exchangeDone}): its requests are recorded after the future completes, not at
+         * {@code completed}.
+         */
+        final boolean recordsAfterFuture;
         final Method currentRequest;
         final Method route;
         final Method finalResponse;
@@ -484,6 +490,7 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
 
         Api4(Class<?> handler) {
             super(handler.getClassLoader());
+            recordsAfterFuture = handler.getName().equals(HANDLER_4);
             Class<?> base = handler;
             while (base != null && !base.getName().equals("org.apache.http.impl.nio.client.AbstractClientExchangeHandler")) {
                 base = base.getSuperclass();
