@@ -78,17 +78,21 @@ public final class AgentRuntime {
         }
     }
 
-    /** At shutdown, before the last export: waits at most {@code timeoutMillis} for the records still to come. */
-    public void awaitRecords(long timeoutMillis) {
+    /**
+     * At shutdown, before the last export: waits at most {@code timeoutMillis} for the records still to come. Returns
+     * how many had not come by then.
+     */
+    public int awaitRecords(long timeoutMillis) {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (unrecorded.get() > 0 && System.nanoTime() - deadline < 0) {
             try {
                 Thread.sleep(1);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
         }
+        return Math.max(0, unrecorded.get());
     }
 
     public void record(CallRecord record) {

@@ -47,6 +47,9 @@ public final class ApacheAsync4App {
         client.start();
         // a JVM's first request takes ~100 ms (connecting, loading classes): the measured one is the second
         client.execute(new HttpGet(http + "/a4-exit-warm"), null).get(10, TimeUnit.SECONDS);
+        // past the export's 200 ms linger, so that the first request's span is exported now: at the exit the export
+        // has nothing else to send, and only the shutdown's wait keeps the measured request's span
+        Thread.sleep(500);
         Future<HttpResponse> f = client.execute(new HttpGet(http + "/a4-exit-at-once"), new FutureCallback<>() {
             @Override
             public void completed(HttpResponse r) {

@@ -52,6 +52,10 @@ public final class ApacheAsyncHttpApp {
             cancelSoftly(http);
             return;
         }
+        if (args.length > 2 && args[2].equals("exit-at-once")) {
+            exitAtOnce(http);
+            return;
+        }
         try (CloseableHttpAsyncClient client = HttpAsyncClients.custom().useSystemProperties().build();
                 CloseableHttpAsyncClient noRetries = HttpAsyncClients.custom().useSystemProperties()
                         .disableAutomaticRetries().build();
@@ -155,6 +159,50 @@ public final class ApacheAsyncHttpApp {
         // closed before the exit, as every other step's client is: the future of aa_soft_after can complete before
         // the exchange's own callback has ended its span, and an exit right then would lose that span
         client.close();
+        System.out.println("done=true");
+        System.out.flush();
+        System.exit(0);
+    }
+
+    /** How long {@link #exitAtOnce}'s callback takes. */
+    public static final long CALLBACK_MILLIS = 100;
+
+    /**
+     * After a first request, one whose {@code FutureCallback} takes {@link #CALLBACK_MILLIS}: the future's {@code get}
+     * returns as the callback starts (the response consumer completes the future, then calls it, on the I/O thread,
+     * before the exchange's own callback is told), and the application exits at once, its client not closed.
+     */
+    private static void exitAtOnce(String http) throws Exception {
+        CloseableHttpAsyncClient client = HttpAsyncClients.createDefault();
+        client.start();
+        // a JVM's first request takes ~100 ms (connecting, loading classes): the measured one is the second
+        client.execute(SimpleRequestBuilder.get(http + "/aa-exit-warm").build(), null).get(10, TimeUnit.SECONDS);
+        // past the export's 200 ms linger, so that the first request's span is exported now: at the exit the export
+        // has nothing else to send, and only the shutdown's wait keeps the measured request's span
+        Thread.sleep(500);
+        Future<SimpleHttpResponse> f = client.execute(SimpleRequestBuilder.get(http + "/aa-exit-at-once").build(),
+                new FutureCallback<>() {
+                    @Override
+                    public void completed(SimpleHttpResponse r) {
+                        try {
+                            Thread.sleep(CALLBACK_MILLIS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        System.out.println("cb.aa_exit=completed " + r.getCode());
+                    }
+
+                    @Override
+                    public void failed(Exception e) {
+                        System.out.println("cb.aa_exit=failed " + e);
+                    }
+
+                    @Override
+                    public void cancelled() {
+                        System.out.println("cb.aa_exit=cancelled");
+                    }
+                });
+        System.out.println("step.aa_exit=" + f.get(10, TimeUnit.SECONDS).getCode());
         System.out.println("done=true");
         System.out.flush();
         System.exit(0);

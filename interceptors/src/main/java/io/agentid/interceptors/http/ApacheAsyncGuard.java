@@ -29,8 +29,9 @@ import java.util.WeakHashMap;
  * <p><b>One request</b> is one entry into {@code AsyncHttpRequestRetryExec.execute} with a callback that is not
  * ours, or, in an exchange without the retry element (automatic retries disabled), one entry into
  * {@code AsyncProtocolExec.execute}. It is decided there, before any connection is asked for; allowed, it runs with
- * our callback in place of the one given, which ends its span when the request completes or fails (after the
- * response body was consumed, or the failure that ended the request and its retries) with the final status. A
+ * our callback in place of the one given, which ends its span when the request completes or fails (at the end of the
+ * response body, before the application's callbacks run, or the failure that ended the request and its retries)
+ * with the final status. A
  * retry re-enters with our callback, so it is not decided again. Each attempt that reaches
  * {@code AsyncProtocolExec} gets the {@code traceparent}. The requests of one exchange (its redirect hops) share a
  * trace id and count up {@code http.request.resend_count}; the exchange's state is kept in its
@@ -164,14 +165,27 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
         api.setHeader.invoke(request, "traceparent", hops.ownTraceparent);
     }
 
-    void end(Hops hops, HttpCall call, int status, Throwable thrown) {
-        synchronized (hops) {
-            if (hops.current == call) {
-                hops.current = null;
+    /**
+     * Ends an allowed request and records it; {@code announced}: its record was announced at its response
+     * ({@link AgentRuntime#expectRecord}), so that a shutdown right after the application's future completed waits for it.
+     */
+    void end(Hops hops, HttpCall call, long endNanos, int status, Throwable thrown, boolean announced) {
+        HttpCall ended = null;
+        try {
+            synchronized (hops) {
+                if (hops.current == call) {
+                    hops.current = null;
+                }
+            }
+            call.end(endNanos, status, thrown);
+            ended = call;
+        } finally {
+            if (announced) {
+                runtime.recordExpected(ended);
+            } else if (ended != null) {
+                runtime.record(ended);
             }
         }
-        call.end(System.nanoTime(), status, thrown);
-        runtime.record(call);
     }
 
     @Override
@@ -518,11 +532,7 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
 
         /** Only model calls need it: null when this version lacks it (no usage then). */
         private Method optional(String type, String name) {
-            try {
-                return Accessors.unchecked(Class.forName(type, false, loader).getMethod(name));
-            } catch (ReflectiveOperationException | LinkageError e) {
-                return null;
-            }
+            return Accessors.optionalMethod(loader, type, name);
         }
 
         private Method optionalDeclared(String type, String name) {
@@ -557,11 +567,7 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
         }
 
         private Method method(String type, String name, Class<?>... params) {
-            try {
-                return Accessors.unchecked(Class.forName(type, false, loader).getMethod(name, params));
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("not an Apache HttpClient this agent knows: no " + type + "." + name, e);
-            }
+            return Accessors.apacheMethod(loader, type, name, params);
         }
     }
 
@@ -575,9 +581,20 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
         private final Hops hops;
         private final HttpCall call;
         private final Object delegate;
-        private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        /** {@link #OPEN}, {@link #ANNOUNCED} (the response has come, and its record was announced) or {@link #ENDED}. */
+        private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
+        private static final int OPEN = 0;
+        /**
+         * The response has come ({@code handleResponse}) and its record was announced ({@link AgentRuntime#expectRecord}):
+         * the response consumer completes the application's future before the exchange's {@code completed} ends the span.
+         */
+        private static final int ANNOUNCED = 1;
+        private static final int ENDED = 2;
         private volatile int status = -1;
         private volatile Tee tee;
+        /** When an answer without a body came ({@code handleResponse}, where the application's future completes). */
+        private volatile long bodylessAt;
+        private volatile boolean bodyless;
 
         Done(ApacheAsyncGuard guard, Api api, Hops hops, HttpCall call, Object delegate) {
             this.guard = guard;
@@ -602,22 +619,41 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
                             call.protocolVersion = major >= 2 ? Integer.toString(major)
                                     : major + "." + api.minor.invoke(v);
                         }
-                        tee = Tee.of(api, call, status, args[1]);
+                        if (state.compareAndSet(OPEN, ANNOUNCED)) {
+                            guard.runtime.expectRecord();
+                        }
+                        if (args[1] == null) {
+                            bodylessAt = System.nanoTime();
+                            bodyless = true;
+                        } else {
+                            Tee model = Tee.of(api, call, status, args[1]);
+                            tee = model != null ? model : Tee.timing();
+                        }
                         break;
-                    case "completed":
-                        if (ended.compareAndSet(false, true)) {
+                    case "completed": {
+                        int was = state.getAndSet(ENDED);
+                        if (was != ENDED) {
                             Tee t = tee;
-                            if (t != null) {
-                                guard.usage(call, t);
+                            try {
+                                if (t != null) {
+                                    guard.usage(call, t);
+                                }
+                            } finally {
+                                // the answer's end, not the application's callbacks run since inside the consumer
+                                long now = System.nanoTime();
+                                long end = t != null ? t.endNanos(now) : bodyless ? bodylessAt : now;
+                                guard.end(hops, call, end, status, null, was == ANNOUNCED);
                             }
-                            guard.end(hops, call, status, null);
                         }
                         break;
-                    case "failed":
-                        if (ended.compareAndSet(false, true)) {
-                            guard.end(hops, call, status, (Throwable) args[0]);
+                    }
+                    case "failed": {
+                        int was = state.getAndSet(ENDED);
+                        if (was != ENDED) {
+                            guard.end(hops, call, System.nanoTime(), status, (Throwable) args[0], was == ANNOUNCED);
                         }
                         break;
+                    }
                     default:
                         break;
                 }
@@ -644,8 +680,10 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
     }
 
     /**
-     * The data consumer a model request's 2xx JSON answer is given to, in front of the one the chain returned (the
-     * application's, behind HttpClient's decompression if any): it copies each buffer handed on, from a view of it
+     * The data consumer every answer with a body is given to, in front of the one the chain returned (the
+     * application's, behind HttpClient's decompression if any). It notes when the body ended ({@code streamEnd}, which
+     * completes the application's future and runs its {@code FutureCallback}), where the span ends. For a model
+     * request's 2xx JSON answer it also copies each buffer handed on, from a view of it
      * (the application's consumer gets the very same buffer, its position untouched, before or after), up to
      * {@link ModelCalls#RESPONSE_CAP}, and passes every call on. Whatever the application's consumer does with the body
      * ({@code SimpleResponseConsumer}, its own), agentid reads the bytes the server sent; it never reads ahead, waits,
@@ -658,10 +696,23 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
         private int n;
         private boolean over;
         private boolean end;
+        /** When the body ended ({@code streamEnd} entered, before the application's consumer completes its future). */
+        private long endNanos;
 
         private Tee(boolean gzip, long length) {
             this.gzip = gzip;
             this.buf = new byte[length >= 0 ? (int) length : 8192];
+        }
+
+        /** One that copies nothing: notes only when the body ended. */
+        private Tee() {
+            this.gzip = false;
+            this.over = true;
+        }
+
+        /** For an answer with a body that is not read for its usage: when its body ended, for the span's end. */
+        static Tee timing() {
+            return new Tee();
         }
 
         /** For a model request's answer worth reading: 2xx, one JSON document, identity or gzip, within the cap. */
@@ -706,6 +757,12 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
 
         private synchronized void end() {
             end = true;
+            endNanos = System.nanoTime();
+        }
+
+        /** When the body ended, or {@code orElse} if it has not. */
+        synchronized long endNanos(long orElse) {
+            return end ? endNanos : orElse;
         }
 
         /** The whole body (gunzipped), or null when it did not end, or was larger than the cap. */
@@ -861,27 +918,15 @@ final class ApacheAsyncGuard extends ApacheAsyncHooks {
         }
 
         private Class<?> type(String name) {
-            try {
-                return Class.forName(name, false, loader);
-            } catch (ClassNotFoundException e) {
-                throw new IllegalStateException("not an Apache HttpClient this agent knows: no " + name, e);
-            }
+            return Accessors.apacheType(loader, name);
         }
 
         private Field field(String type, String name) {
-            try {
-                return Accessors.unchecked(type(type).getField(name));
-            } catch (NoSuchFieldException e) {
-                throw new IllegalStateException("not an Apache HttpClient this agent knows: no " + type + "." + name, e);
-            }
+            return Accessors.apacheField(loader, type, name);
         }
 
         private Method method(String type, String name, Class<?>... params) {
-            try {
-                return Accessors.unchecked(type(type).getMethod(name, params));
-            } catch (NoSuchMethodException e) {
-                throw new IllegalStateException("not an Apache HttpClient this agent knows: no " + type + "." + name, e);
-            }
+            return Accessors.apacheMethod(loader, type, name, params);
         }
     }
 }

@@ -290,18 +290,14 @@ final class ApacheHttpGuard extends ApacheHttpHooks {
         }
 
         Method method(String type, String name, Class<?>... params) {
-            try {
-                return Accessors.unchecked(Class.forName(type, false, loader).getMethod(name, params));
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("not an Apache HttpClient this agent knows: no " + type + "." + name, e);
-            }
+            return Accessors.apacheMethod(loader, type, name, params);
         }
 
         /** For what only model calls need: null when this version lacks it (they are then priced on the path). */
         Method optional(String type, String name, String... params) {
             try {
-                return Accessors.unchecked(Class.forName(type, false, loader).getMethod(name, classes(params)));
-            } catch (ReflectiveOperationException | LinkageError e) {
+                return Accessors.optionalMethod(loader, type, name, classes(params));
+            } catch (ClassNotFoundException | LinkageError e) {
                 return null;
             }
         }

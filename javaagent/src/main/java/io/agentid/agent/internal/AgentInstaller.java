@@ -194,7 +194,11 @@ public final class AgentInstaller {
         if (pipeline != null) {
             pipeline.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                runtime.awaitRecords(200);
+                int missing = runtime.awaitRecords(SHUTDOWN_RECORD_WAIT_MS);
+                if (missing > 0) {
+                    AgentLog.info("shutdown: " + missing + " answered request(s) had not ended after "
+                            + SHUTDOWN_RECORD_WAIT_MS + " ms (the application's callback still running): not exported");
+                }
                 pipeline.shutdown(2_000);
             }, "agentid-shutdown"));
         }
@@ -209,6 +213,12 @@ public final class AgentInstaller {
      * untouched: no Nexus (we never change class formats, and it needs Unsafe), no generic-signature parsing,
      * and generated dispatchers instead of reflective proxies. Together they take ~60% off agent start-up.
      */
+    /**
+     * How long the shutdown waits for the records of requests already answered, whose client records them after the
+     * application's future completed (HttpClient 5 async, HttpAsyncClient 4).
+     */
+    private static final long SHUTDOWN_RECORD_WAIT_MS = 200;
+
     private static void tuneByteBuddy() {
         String prefix = net.bytebuddy.ByteBuddy.class.getPackageName();
         System.setProperty(prefix + ".nexus.disabled", "true");
