@@ -96,7 +96,7 @@ class ModelCallsIT {
             assertThat(r.value("done")).as(r.toString()).isEqualTo("true");
             String sent = "ok 200 " + Base64.getEncoder().encodeToString(RESPONSE.getBytes(StandardCharsets.UTF_8));
 
-            for (String client : List.of("jdk", "url")) {
+            for (String client : List.of("jdk", "url", "urlbare")) {
                 // the cheap call went out once, and the application read exactly what the server sent
                 assertThat(r.value("step." + client + "_cheap")).as(r.toString()).isEqualTo(sent);
                 assertThat(counts.get(ModelApp.path(client + "_cheap"))).as(client).isEqualTo(1);
@@ -142,7 +142,7 @@ class ModelCallsIT {
                 assertThat(disallowed.attr("gen_ai.request.model")).isEqualTo("gpt-4o");
             }
             // one span per request: a buffered HttpURLConnection model call decided twice is still one span
-            assertThat(sink.spans()).as(sink.spans().toString()).hasSize(6);
+            assertThat(sink.spans()).as(sink.spans().toString()).hasSize(9);
         }
     }
 

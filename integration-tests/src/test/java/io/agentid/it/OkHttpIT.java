@@ -26,9 +26,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * OkHttp 4 and 5 in forked JVMs (each on its own class path: {@code target/okhttp4}, {@code target/okhttp5}) with
- * agentid.jar and http-guardrails.yaml ({@code localhost} and DELETE denied), against a real server on loopback
- * that counts what it receives: a denied request or redirect hop must never arrive; an allowed one must, with a
+ * OkHttp 3, 4 and 5 in forked JVMs (each on its own class path: {@code target/okhttp3}, {@code target/okhttp4},
+ * {@code target/okhttp5}) with agentid.jar and http-guardrails.yaml ({@code localhost} and DELETE denied), against a
+ * real server on loopback that counts what it receives: a denied request or redirect hop must never arrive; an allowed one must, with a
  * {@code traceparent} naming its span; every request on the wire is exactly one span at a real OTLP receiver,
  * with no secret in the exported bytes.
  */
@@ -86,9 +86,9 @@ class OkHttpIT {
         return out;
     }
 
-    /** {@code -Dagentid.it.okhttp=4:/dir,5:/dir}: major version → the directory of its jars. */
+    /** {@code -Dagentid.it.okhttp=3:/dir,4:/dir,5:/dir}: major version → the directory of its jars. */
     private static Map<String, Path> okHttpVersions() {
-        String spec = System.getProperty("agentid.it.okhttp", "4:target/okhttp4,5:target/okhttp5");
+        String spec = System.getProperty("agentid.it.okhttp", "3:target/okhttp3,4:target/okhttp4,5:target/okhttp5");
         Map<String, Path> out = new java.util.TreeMap<>();
         for (String part : spec.split(",")) {
             int colon = part.indexOf(':');
@@ -117,6 +117,7 @@ class OkHttpIT {
             Forked.Result r = fork(jvm, version, sink, null);
             assertThat(r.value("done")).as(r.toString()).isEqualTo("true");
             assertThat(r.value("okhttp.version")).as(r.toString()).startsWith(version + ".");
+            assertThat(r.stderr()).as(r.toString()).doesNotContain("internal fault");
 
             // allowed requests went through, each hop once
             for (Map.Entry<String, List<String>> e : ALLOWED.entrySet()) {

@@ -15,7 +15,8 @@ import java.util.Base64;
 /**
  * Calls an OpenAI-compatible chat completions endpoint on loopback with both JDK clients: a cheap call to an
  * allowed model, an expensive one (a huge {@code max_tokens} on an expensive model) and one to a model the policy
- * does not allow. Prints {@code step.<name>=ok <status> <body as base64>} or
+ * does not allow; {@code HttpURLConnection} twice, its response asked for with {@code getResponseCode()} first
+ * ({@code url_}) and with a bare {@code getInputStream()} ({@code urlbare_}). Prints {@code step.<name>=ok <status> <body as base64>} or
  * {@code step.<name>=blocked <exception class> <message>}. Each step has its own path prefix
  * ({@code /<step>/v1/chat/completions}), so the server counts them apart. Argument: the server's port.
  */
@@ -28,6 +29,9 @@ public final class ModelApp {
         {"url_cheap", "gpt-4o-mini", "50"},
         {"url_expensive", "o1", "100000"},
         {"url_disallowed", "gpt-4o", "10"},
+        {"urlbare_cheap", "gpt-4o-mini", "50"},
+        {"urlbare_expensive", "o1", "100000"},
+        {"urlbare_disallowed", "gpt-4o", "10"},
     };
 
     public static String path(String step) {
@@ -49,7 +53,8 @@ public final class ModelApp {
             String body = body(s[1], Integer.parseInt(s[2]));
             String outcome;
             try {
-                outcome = name.startsWith("jdk_") ? jdk(client, base + path(name), body) : url(base + path(name), body);
+                outcome = name.startsWith("jdk_") ? jdk(client, base + path(name), body)
+                        : url(base + path(name), body, name.startsWith("urlbare_"));
             } catch (IOException e) {
                 outcome = "blocked " + e.getClass().getName() + " " + e.getMessage();
             }
@@ -65,13 +70,21 @@ public final class ModelApp {
         return "ok " + r.statusCode() + " " + b64(r.body().getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String url(String uri, String body) throws IOException {
+    /** {@code bare}: the answer read with {@code getInputStream()} alone, its status asked for only after. */
+    private static String url(String uri, String body, boolean bare) throws IOException {
         HttpURLConnection c = (HttpURLConnection) new URL(uri).openConnection();
         c.setRequestMethod("POST");
         c.setRequestProperty("Content-Type", "application/json");
         c.setDoOutput(true);
         try (OutputStream out = c.getOutputStream()) {
             out.write(body.getBytes(StandardCharsets.UTF_8));
+        }
+        if (bare) {
+            byte[] read;
+            try (InputStream in = c.getInputStream()) {
+                read = in.readAllBytes();
+            }
+            return "ok " + c.getResponseCode() + " " + b64(read);
         }
         int status = c.getResponseCode();
         try (InputStream in = c.getInputStream()) {

@@ -20,8 +20,8 @@ import okhttp3.Response;
  * Makes allowed and denied OkHttp requests ({@code execute} and {@code enqueue}) against
  * {@code CountingHttpServer} on loopback, printing each outcome as {@code step.<name>=ok <status> <body>} or
  * {@code step.<name>=blocked <exception class> <message>}, and {@code okhttp.version=} the OkHttp it ran on.
- * Compiled against this module's OkHttp, run on the class path of the OkHttp under test (4 or 5): it uses only
- * API both have. {@code 127.0.0.1} and {@code localhost} are the same server but two hosts to the policy
+ * Compiled against this module's OkHttp, run on the class path of the OkHttp under test (3, 4 or 5): it uses only
+ * API all three have (a text body: {@link #text}). {@code 127.0.0.1} and {@code localhost} are the same server but two hosts to the policy
  * (http-guardrails.yaml denies {@code localhost} and DELETE).
  *
  * <p>Arguments: the server's HTTP port and HTTPS port. Run with the server's trust store as
@@ -44,12 +44,12 @@ public final class OkHttpApp {
 
         step("ok_get", () -> execute(client, get(http + "/ok-get")));
         step("ok_post", () -> execute(client, new Request.Builder().url(http + "/ok-post")
-                .post(RequestBody.create("hello world", TEXT)).build()));
+                .post(text("hello world")).build()));
         step("ok_async_get", () -> enqueue(client, get(http + "/ok-async-get")));
         step("ok_denied", () -> execute(client, get(httpLocal + "/ok-denied")));
         step("ok_async_denied", () -> enqueue(client, get(httpLocal + "/ok-async-denied")));
         step("ok_post_denied", () -> execute(client, new Request.Builder().url(httpLocal + "/ok-post-denied")
-                .post(RequestBody.create("must not leave", TEXT)).build()));
+                .post(text("must not leave")).build()));
         step("ok_delete_denied", () -> execute(client, new Request.Builder().url(http + "/ok-delete").delete().build()));
         step("ok_redirect_denied", () -> execute(client, get(redirect(http, "ok-redirect-denied",
                 httpLocal + "/ok-landing-denied"))));
@@ -81,12 +81,30 @@ public final class OkHttpApp {
         System.exit(0);
     }
 
-    /** {@code okhttp3.OkHttp.VERSION} (a constant in both 4 and 5, read reflectively: it is inlined by javac). */
+    /**
+     * {@code okhttp3.OkHttp.VERSION} (4 and 5: a constant, read reflectively, as javac inlines it), or the version in
+     * {@code okhttp3.internal.Version.userAgent()} ({@code okhttp/3.14.9}; 3.x).
+     */
     private static String okHttpVersion() {
         try {
             return String.valueOf(Class.forName("okhttp3.OkHttp").getField("VERSION").get(null));
         } catch (ReflectiveOperationException e) {
-            return "unknown";
+            try {
+                String agent = (String) Class.forName("okhttp3.internal.Version").getMethod("userAgent").invoke(null);
+                return agent.substring(agent.indexOf('/') + 1);
+            } catch (ReflectiveOperationException | RuntimeException e3) {
+                return "unknown";
+            }
+        }
+    }
+
+    /** A text body: {@code RequestBody.create(String, MediaType)} (4 and 5), or 3.x's {@code create(MediaType, String)}. */
+    @SuppressWarnings("deprecation")
+    private static RequestBody text(String content) {
+        try {
+            return RequestBody.create(content, TEXT);
+        } catch (NoSuchMethodError e) {
+            return RequestBody.create(TEXT, content);
         }
     }
 

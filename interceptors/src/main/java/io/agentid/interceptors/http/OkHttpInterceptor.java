@@ -13,10 +13,10 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
 /**
- * OkHttp 4 and 5 ({@code execute} and {@code enqueue}), matched by name in whichever loader defines it:
- * {@code okhttp3.internal.http.RealInterceptorChain}, which both versions run every request through, and
+ * OkHttp 3.14, 4 and 5 ({@code execute} and {@code enqueue}), matched by name in whichever loader defines it:
+ * {@code okhttp3.internal.http.RealInterceptorChain}, which all three run every request through, and (4 and 5)
  * {@code okhttp3.internal.connection.RealCall}, whose {@code getResponseWithInterceptorChain} runs a call's chain (a
- * model answer is read ahead on its way out). See {@link OkHttpGuard} for what one request is.
+ * model answer is read ahead on its way out; on 3.14, whose call is {@code okhttp3.RealCall}, at the step). See {@link OkHttpGuard} for what one request is.
  */
 public final class OkHttpInterceptor implements Interceptor {
     static final String CHAIN = "okhttp3.internal.http.RealInterceptorChain";
