@@ -4,9 +4,11 @@
 # interleaved in one run of the shared harness (../shared/bench), which supplies the OTLP sink both agents export
 # to, the idle-machine guard and the repeats of disturbed runs. The workload is HttpWorkload
 # (benchmarks/target/http-workload.jar): sequential GETs to a loopback com.sun.net.httpserver, median of 5 batches.
+# The summary and the raw rows are copied into benchmarks/results/ (KEEP=0: not).
 # Build first: ./mvnw -B -DskipTests package
 #
-#   benchmarks/http-clients.sh                          # every client, Java 17, 3 runs: about 15 minutes
+#   benchmarks/http-clients.sh                          # every client, Java 17, 3 runs: about 20 minutes
+#   RUNS=9 benchmarks/http-clients.sh                   # the figure of record: about an hour
 #   CLIENTS="okhttp apache5" RUNS=5 benchmarks/http-clients.sh
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -50,13 +52,16 @@ for c in $CLIENTS; do
   MODES+=" agentid.$c=-javaagent:$A=policy=$P,agent.id=bench|-Dbench.client=$c|-Dotel.exporter.otlp.endpoint=@SINK@"
 done
 export MODES JAVAS=${JAVAS:-"17:/usr/lib/jvm/java-17-openjdk-amd64/bin/java"} RUNS=${RUNS:-3} SKIP_STARTUP=1
-# 20,000 warm-up requests, as the shared harness's own HTTP workload: after 10,000 the batches of every mode were
-# still getting faster, so their median partly measured how fast each agent's code got compiled
-export HTTP_N=${HTTP_N:-20000} HTTP_WARMUP=${HTTP_WARMUP:-20000}
+# 50,000 measured requests after 20,000 warm-up ones: the shared harness's own defaults for its HTTP workload, and
+# how the anchors' HTTP figure was taken. After 10,000 warm-up requests every mode's batches were still getting
+# faster; and with 20,000 measured ones (this script's default before 2026-12-02) C2 was still compiling for about
+# one core-second inside the ~1.5 s measured window in every mode, no agent included (JFR jdk.Compilation), so a
+# run's figure partly measured when the compiler happened to get to each agent's code
+export HTTP_N=${HTTP_N:-50000} HTTP_WARMUP=${HTTP_WARMUP:-20000}
 OUT=${OUT:-$WORK/results/$(date -u +%Y%m%dT%H%M%SZ)}
 export OUT
 (cd "$WORK" && ./run.sh >/dev/null) || true
-python3 - "$OUT/runs.tsv" <<'PY'
+python3 - "$OUT/runs.tsv" <<'PY' | tee "$OUT/summary.txt"
 import csv, statistics, sys
 from collections import defaultdict
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
@@ -88,4 +93,12 @@ for (j, c), by in runs.items():
     noop = ("%+.1f" % (med(ns[(j, c, "noop")]) / 1e3 - med(ns[(j, c, "none")]) / 1e3)) if ns[(j, c, "noop")] else "-"
     print("%-5s %-15s %-38s %s" % (j, c, " ".join("%+.1f" % x for x in d), noop))
 PY
+# the raw rows and the summary are kept in the repository's benchmarks/results/ (the work directory is replaced by
+# the next run); KEEP=0 leaves them only in $OUT
+if [[ ${KEEP:-1} == 1 ]]; then
+  stamp=$(basename "$OUT")
+  cp "$OUT/runs.tsv" "$ROOT/benchmarks/results/http-clients-$stamp.tsv"
+  cp "$OUT/summary.txt" "$ROOT/benchmarks/results/http-clients-$stamp.summary.txt"
+  echo "kept: benchmarks/results/http-clients-$stamp.{tsv,summary.txt}" >&2
+fi
 echo "raw data: $OUT" >&2
