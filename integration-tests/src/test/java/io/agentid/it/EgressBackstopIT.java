@@ -25,8 +25,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The egress backstop in a forked JVM: raw {@code Socket}, {@code SocketChannel} and OkHttp connections to
- * destinations outside an egress allowlist (by port, by name, by address) are refused before they reach a real
+ * The egress backstop in a forked JVM: raw {@code Socket}, {@code SocketChannel}, OkHttp (its interceptor off) and
+ * Netty NIO connections to destinations outside an egress allowlist (by port, by name, by address) are refused before they reach a real
  * TCP server that counts what it accepts; allowed ones connect; every decided connection is one
  * {@code CONNECT host:port} span. Under the same allowlist, which leaves out the H2 server's and the OTLP sink's
  * ports, JDBC to H2 over TCP still works (a driver's connection is the JDBC rules' business) and so does
@@ -145,13 +145,18 @@ class EgressBackstopIT {
             }
             // another HTTP stack: OkHttp's connect is refused with the same message
             assertThat(r.value("step.okhttp_denied")).as(r.toString()).endsWith(OUTSIDE);
+            // and Netty's NIO transport: its connect future fails with our IOException, the allowed one connects
+            assertThat(r.value("step.netty_allowed")).as(r.toString()).isEqualTo("ok true");
+            assertThat(r.value("step.netty_denied")).as(r.toString()).isEqualTo("blocked java.io.IOException " + OUTSIDE);
+            // a JDK WebSocket's opening handshake to a denied port fails with the same message
+            assertThat(r.value("step.websocket_denied")).as(r.toString()).isEqualTo("blocked java.io.IOException " + OUTSIDE);
             // a JDBC driver's connection to its database is governed by JDBC rules, not egress rules
             assertThat(r.value("step.jdbc_h2_tcp")).as(r.toString()).isEqualTo("ok 42");
             assertThat(r.value("step.url_allowed")).as(r.toString()).startsWith("ok 200 ok /socket-url");
             assertThat(r.value("step.jdk_allowed")).as(r.toString()).startsWith("ok 200 ok /socket-jdk");
 
-            // what reached the servers: only the two allowed raw connections; nothing on the denied port
-            assertThat(allowed.accepted.get() - allowedBefore).as(r.toString()).isEqualTo(2);
+            // what reached the servers: only the three allowed raw connections; nothing on the denied port
+            assertThat(allowed.accepted.get() - allowedBefore).as(r.toString()).isEqualTo(3);
             assertThat(denied.accepted.get() - deniedBefore).as(r.toString()).isZero();
             assertThat(http.counts().getOrDefault("/socket-url", 0) - httpBefore.getOrDefault("/socket-url", 0))
                     .isEqualTo(1);
@@ -159,7 +164,8 @@ class EgressBackstopIT {
             // spans: one per decided connection, one per HTTP request (no CONNECT span for those), none for
             // the database or the export; and the export itself reached the sink although its port is denied
             List<SpanRecord> connects = sink.spans(s -> s.name().startsWith("CONNECT "));
-            assertThat(connects).as(r + "\n" + sink.spans()).hasSize(2 + blocked.size() + 1);
+            // three allowed (Socket, SocketChannel, Netty), seven blocked above, OkHttp's and Netty's blocked ones
+            assertThat(connects).as(r + "\n" + sink.spans()).hasSize(3 + blocked.size() + 2);
             assertThat(connects).allSatisfy(s -> {
                 assertThat(s.attr("agentid.kind")).isEqualTo("http");
                 assertThat(s.attr("agentid.http.client")).isEqualTo("socket");
@@ -167,7 +173,7 @@ class EgressBackstopIT {
                 assertThat(s.attr("server.port")).isIn(String.valueOf(allowed.port()), String.valueOf(denied.port()));
             });
             assertThat(sink.spans(s -> s.name().equals("CONNECT 127.0.0.1:" + allowed.port())))
-                    .hasSize(2).allSatisfy(s -> {
+                    .hasSize(3).allSatisfy(s -> {
                         assertThat(s.attr("agentid.decision")).isEqualTo("allow");
                         assertThat(s.attr("network.peer.address")).isEqualTo("127.0.0.1");
                     });
@@ -184,9 +190,17 @@ class EgressBackstopIT {
             assertThat(byAddress.attr("agentid.rule.id")).isEqualTo("no-second-loopback");
             assertThat(byAddress.attr("network.peer.address")).isEqualTo("127.0.0.2");
 
+            // the two JDK clients' requests, allowed, and the WebSocket's opening handshake, decided (and denied) by
+            // the JDK HttpClient's interceptor as an http request: not decided again as a connection
             List<SpanRecord> requests = sink.spans(s -> s.attr("url.full") != null);
-            assertThat(requests).as(sink.spans().toString()).hasSize(2);
-            assertThat(requests).allSatisfy(s -> assertThat(s.attr("agentid.decision")).isEqualTo("allow"));
+            assertThat(requests).as(sink.spans().toString()).hasSize(3);
+            assertThat(requests).filteredOn(s -> "allow".equals(s.attr("agentid.decision"))).hasSize(2);
+            SpanRecord handshake = only(sink.spans(s -> s.attr("url.full") != null && s.attr("url.full").endsWith("/ws")));
+            assertThat(handshake.attr("url.full")).isEqualTo("http://127.0.0.1:" + denied.port() + "/ws");
+            assertThat(handshake.attr("agentid.decision")).isEqualTo("deny");
+            assertThat(handshake.attr("agentid.rule.id")).isEqualTo("egress-allowlist");
+            assertThat(sink.spans(s -> s.name().equals("CONNECT 127.0.0.1:" + denied.port()))).as(sink.spans().toString())
+                    .hasSize(5); // socket_denied_port, channel_denied, channel_adaptor_denied, okhttp_denied, netty_denied
             assertThat(sink.spans(s -> "sql".equals(s.attr("agentid.kind")))).isNotEmpty();
             assertThat(sink.spans(s -> "http".equals(s.attr("agentid.kind")))).noneSatisfy(s -> assertThat(s.attr("server.port"))
                     .isIn(String.valueOf(h2.getPort()), sink.endpoint().substring(sink.endpoint().lastIndexOf(':') + 1)));

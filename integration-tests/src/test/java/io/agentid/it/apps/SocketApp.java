@@ -17,7 +17,7 @@ import java.sql.Statement;
 
 /**
  * Opens raw TCP connections (a {@code Socket}, a {@code SocketChannel} blocking, non-blocking and through its
- * socket adaptor, OkHttp) to allowed and denied destinations, reaches an H2 TCP server through JDBC, and makes
+ * socket adaptor, OkHttp, Netty's NIO transport, a JDK WebSocket handshake) to allowed and denied destinations, reaches an H2 TCP server through JDBC, and makes
  * one request with each JDK HTTP client; prints {@code step.<name>=ok ...} or
  * {@code step.<name>=blocked <exception class> <message>}.
  *
@@ -72,6 +72,17 @@ public final class SocketApp {
                 return "ok " + r.code();
             }
         });
+        // Netty's NIO transport: a stack agentid has no interceptor for, connecting through SocketChannel
+        step("netty_allowed", () -> netty(allowed));
+        step("netty_denied", () -> netty(denied));
+        // a JDK WebSocket's opening handshake
+        step("websocket_denied", () -> {
+            java.net.http.WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + denied + "/ws"), new java.net.http.WebSocket.Listener() {})
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            ws.abort();
+            return "ok";
+        });
         step("jdbc_h2_tcp", () -> {
             try (Connection c = DriverManager.getConnection("jdbc:h2:tcp://127.0.0.1:" + h2 + "/mem:backstop", "sa", "");
                     Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 41 + 1")) {
@@ -92,6 +103,26 @@ public final class SocketApp {
             return "ok " + r.statusCode() + " " + r.body();
         });
         System.out.println("done=true");
+    }
+
+    private static String netty(int port) throws Exception {
+        io.netty.channel.EventLoopGroup group = new io.netty.channel.nio.NioEventLoopGroup(1);
+        try {
+            io.netty.channel.ChannelFuture f = new io.netty.bootstrap.Bootstrap().group(group)
+                    .channel(io.netty.channel.socket.nio.NioSocketChannel.class)
+                    .handler(new io.netty.channel.ChannelInboundHandlerAdapter())
+                    .connect(new InetSocketAddress("127.0.0.1", port));
+            if (!f.await(10_000)) {
+                return "timed out";
+            }
+            if (!f.isSuccess()) {
+                throw new Exception("netty connect failed", f.cause());
+            }
+            f.channel().close().sync();
+            return "ok true";
+        } finally {
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+        }
     }
 
     private static String socket(String host, int port) throws Exception {
