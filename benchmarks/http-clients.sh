@@ -7,8 +7,8 @@
 # The summary and the raw rows are copied into benchmarks/results/ (KEEP=0: not).
 # Build first: ./mvnw -B -DskipTests package
 #
-#   benchmarks/http-clients.sh                          # every client, Java 17, 3 runs: about 20 minutes
-#   RUNS=9 benchmarks/http-clients.sh                   # the figure of record: about an hour
+#   benchmarks/http-clients.sh                          # every client, Java 17, 3 runs: about 15 minutes
+#   RUNS=9 benchmarks/http-clients.sh                   # the figure of record: about 40 minutes
 #   CLIENTS="okhttp apache5" RUNS=5 benchmarks/http-clients.sh
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The egress backstop in a forked JVM: raw {@code Socket}, {@code SocketChannel}, OkHttp (its interceptor off) and
- * Netty NIO connections to destinations outside an egress allowlist (by port, by name, by address) are refused before they reach a real
- * TCP server that counts what it accepts; allowed ones connect; every decided connection is one
+ * Netty NIO connections to destinations outside an egress allowlist (by port, by name, by address) are refused
+ * before they reach a real TCP server that counts what it accepts; allowed ones connect; every decided connection is one
  * {@code CONNECT host:port} span. Under the same allowlist, which leaves out the H2 server's and the OTLP sink's
  * ports, JDBC to H2 over TCP still works (a driver's connection is the JDBC rules' business) and so does
  * agentid's own export; the JDK HTTP clients' requests are one span each (their connects are not decided again).

@@ -1,5 +1,11 @@
 package io.agentid.it.apps;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
@@ -9,16 +15,18 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.channels.SocketChannel;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Opens raw TCP connections (a {@code Socket}, a {@code SocketChannel} blocking, non-blocking and through its
- * socket adaptor, OkHttp, Netty's NIO transport, a JDK WebSocket handshake) to allowed and denied destinations, reaches an H2 TCP server through JDBC, and makes
- * one request with each JDK HTTP client; prints {@code step.<name>=ok ...} or
+ * socket adaptor, OkHttp, Netty's NIO transport, a JDK WebSocket handshake) to allowed and denied destinations,
+ * reaches an H2 TCP server through JDBC, and makes one request with each JDK HTTP client; prints {@code step.<name>=ok ...} or
  * {@code step.<name>=blocked <exception class> <message>}.
  *
  * <p>Arguments: an allowed port, a denied port (both raw TCP servers on all addresses), the HTTP port of
@@ -77,9 +85,9 @@ public final class SocketApp {
         step("netty_denied", () -> netty(denied));
         // a JDK WebSocket's opening handshake
         step("websocket_denied", () -> {
-            java.net.http.WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(URI.create("ws://127.0.0.1:" + denied + "/ws"), new java.net.http.WebSocket.Listener() {})
-                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + denied + "/ws"), new WebSocket.Listener() {})
+                    .get(10, TimeUnit.SECONDS);
             ws.abort();
             return "ok";
         });
@@ -106,11 +114,11 @@ public final class SocketApp {
     }
 
     private static String netty(int port) throws Exception {
-        io.netty.channel.EventLoopGroup group = new io.netty.channel.nio.NioEventLoopGroup(1);
+        EventLoopGroup group = new NioEventLoopGroup(1);
         try {
-            io.netty.channel.ChannelFuture f = new io.netty.bootstrap.Bootstrap().group(group)
-                    .channel(io.netty.channel.socket.nio.NioSocketChannel.class)
-                    .handler(new io.netty.channel.ChannelInboundHandlerAdapter())
+            ChannelFuture f = new Bootstrap().group(group)
+                    .channel(NioSocketChannel.class)
+                    .handler(new ChannelInboundHandlerAdapter())
                     .connect(new InetSocketAddress("127.0.0.1", port));
             if (!f.await(10_000)) {
                 return "timed out";
@@ -121,7 +129,7 @@ public final class SocketApp {
             f.channel().close().sync();
             return "ok true";
         } finally {
-            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
     }
 
